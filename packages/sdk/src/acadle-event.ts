@@ -1,0 +1,37 @@
+import type { EventDataMap } from './event-schemas.js';
+import type { EventType } from './event-types.js';
+
+interface EventEnvelope {
+  /** Acadle's event id, always a string (a numeric id is turned into one). */
+  id: string;
+  /** The payload version Acadle sent (e.g. `2020-12-04`), if any. */
+  version: string | undefined;
+  /** The parsed JSON body exactly as received, before normalization. */
+  raw: unknown;
+}
+
+/** A documented event, with normalized `data` typed by its `type`. */
+export type KnownEvent<T extends EventType = EventType> = {
+  [K in T]: EventEnvelope & { type: K; known: true; data: EventDataMap[K] };
+}[T];
+
+/** An event of a type this version of the SDK does not know; `data` is as sent. */
+export interface UnknownEvent extends EventEnvelope {
+  type: string;
+  known: false;
+  data: unknown;
+}
+
+/** Any event `parseEvent` returns: check `known` (or use `isKnownEvent`), then `type`, to narrow `data`. */
+export type AcadleEvent = KnownEvent | UnknownEvent;
+
+/** A new member signed up. */
+export type UserRegisteredEvent = KnownEvent<'user_registered'>;
+/** A member completed a course. */
+export type UserCourseCompletedEvent = KnownEvent<'user_course_completed'>;
+/** A member completed a lesson. */
+export type UserLessonsCompletedEvent = KnownEvent<'user_lessons_completed'>;
+/** A member was issued a certificate. */
+export type UserCertificateIssuedEvent = KnownEvent<'user_certificate_issued'>;
+/** A member's badge changed. */
+export type UserBadgeUpdatedEvent = KnownEvent<'user_badge_updated'>;

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { EVENT_SPECS, type FieldKind, type ObjectSpec } from './event-specs.js';
+import type { EventType } from './event-types.js';
+import { numericIdSchema } from './numeric-id.js';
+import { timestampSchema, withDates } from './timestamp.js';
+
+const fieldSchemas: Record<FieldKind, z.ZodType> = {
+  id: numericIdSchema,
+  text: z.string(),
+  optionalText: z.string().nullish(),
+  timestamp: timestampSchema,
+  optionalTimestamp: timestampSchema.nullish(),
+};
+
+/** What each kind of field becomes after parsing. */
+interface FieldOutput {
+  id: number;
+  text: string;
+  optionalText: string | null | undefined;
+  timestamp: Date;
+  optionalTimestamp: Date | null | undefined;
+}
+
+type OptionalKeys<F> = { [K in keyof F]: F[K] extends 'optionalText' | 'optionalTimestamp' ? K : never }[keyof F];
+type Flatten<T> = { [K in keyof T]: T[K] } & {};
+
+/** The normalized form of an object described by `fields`: documented fields typed, others kept as `unknown`. */
+export type ObjectOutput<F extends Readonly<Record<string, FieldKind>>> = Flatten<
+  { -readonly [K in Exclude<keyof F, OptionalKeys<F>>]: FieldOutput[F[K]] } & {
+    -readonly [K in OptionalKeys<F>]?: FieldOutput[F[K]];
+  } & { [key: string]: unknown }
+>;
+
+type DataOutput<S extends Record<string, ObjectSpec>> = Flatten<
+  { -readonly [K in keyof S]: ObjectOutput<S[K]['fields']> } & { [key: string]: unknown }
+>;
+
+/** Acadle documents `completed_at` as `competed_at`; normalized data holds only `completed_at`. */
+export function fixCompletedAtTypo(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || !Object.hasOwn(value, 'competed_at')) return value;
+  const { competed_at: misspelled, ...rest } = value as Record<string, unknown>;
+  // When both spellings arrive, the correct one wins.
+  if (rest.completed_at == null) rest.completed_at = misspelled;
+  return rest;
+}
+
+/**
+ * The path of a problem as the sender wrote it: an issue found on `completed_at` that arrived
+ * misspelled is reported at `competed_at`, where the sender will look for it.
+ */
+export function pathAsSent(data: unknown, path: (string | number)[]): (string | number)[] {
+  if (path[path.length - 1] !== 'completed_at') return path;
+  let parent: unknown = data;
+  for (const key of path.slice(0, -1)) parent = (parent as Record<string | number, unknown> | null | undefined)?.[key];
+  const sent = parent as Record<string, unknown> | null | undefined;
+  return sent?.completed_at == null && sent?.competed_at !== undefined ? [...path.slice(0, -1), 'competed_at'] : path;
+}
+
+// Every object is loose: Acadle may add fields at any time, and they reach handlers untouched.
+function objectSchema<S extends ObjectSpec>(spec: S): z.ZodType<ObjectOutput<S['fields']>> {
+  const kinds = Object.entries(spec.fields);
+  const shape = Object.fromEntries(kinds.map(([key, kind]) => [key, fieldSchemas[kind]]));
+  const dateKeys = kinds.filter(([, kind]) => kind === 'timestamp' || kind === 'optionalTimestamp').map(([key]) => key);
+  const schema = z.looseObject(shape).transform(withDates(dateKeys));
+  return (spec.completedAtTypo ? z.preprocess(fixCompletedAtTypo, schema) : schema) as unknown as z.ZodType<
+    ObjectOutput<S['fields']>
+  >;
+}
+
+function dataSchema<S extends Record<string, ObjectSpec>>(specs: S): z.ZodType<DataOutput<S>> {
+  const shape = Object.fromEntries(Object.entries(specs).map(([key, spec]) => [key, objectSchema(spec)]));
+  return z.looseObject(shape) as unknown as z.ZodType<DataOutput<S>>;
+}
+
+/** The zod schema of `data` for each event type: the authority on what a valid delivery is. */
+export const eventDataSchemas = {
+  user_registered: dataSchema(EVENT_SPECS.user_registered),
+  user_course_completed: dataSchema(EVENT_SPECS.user_course_completed),
+  user_lessons_completed: dataSchema(EVENT_SPECS.user_lessons_completed),
+  user_certificate_issued: dataSchema(EVENT_SPECS.user_certificate_issued),
+  user_badge_updated: dataSchema(EVENT_SPECS.user_badge_updated),
+};
+
+/** The normalized `data` of each event type. */
+export type EventDataMap = { [K in EventType]: z.output<(typeof eventDataSchemas)[K]> };
+
+/** A normalized Acadle user, as found in every event's `data.user`. */
+export type AcadleUser = EventDataMap['user_registered']['user'];

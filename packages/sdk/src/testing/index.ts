@@ -1,0 +1,2 @@
+export { type AcadleDelivery, type CreateEventOverrides, createEvent } from './create-event.js';
+export { fixtures } from './fixtures.js';
