@@ -5,31 +5,18 @@ export type EventInput = unknown;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Turns a delivery body into a JSON value, or an `invalid_json` error. */
-export function decodeBody(input: EventInput): { ok: true; value: unknown } | { ok: false; error: AcadleParseError } {
-  let text: string;
-  if (typeof input === 'string') {
-    text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
-  } else if (input instanceof Uint8Array || input instanceof ArrayBuffer) {
-    try {
-      // The decoder drops a leading UTF-8 byte-order mark itself.
-      text = utf8.decode(input);
-    } catch (cause) {
-      return {
-        ok: false,
-        error: new AcadleParseError('invalid_json', [{ path: [], message: 'Body is not valid UTF-8' }], { cause }),
-      };
-    }
-  } else {
-    return { ok: true, value: input };
-  }
+/** A body's text without its byte-order mark, or an `invalid_json` error for bytes that are not UTF-8. */
+export function decodeText(
+  input: string | Uint8Array | ArrayBuffer,
+): { ok: true; text: string } | { ok: false; error: AcadleParseError } {
+  if (typeof input === 'string') return { ok: true, text: input.charCodeAt(0) === 0xfeff ? input.slice(1) : input };
   try {
-    return { ok: true, value: JSON.parse(text) };
+    // The decoder drops a leading UTF-8 byte-order mark itself.
+    return { ok: true, text: utf8.decode(input) };
   } catch (cause) {
-    const message = cause instanceof Error ? cause.message : String(cause);
     return {
       ok: false,
-      error: new AcadleParseError('invalid_json', [{ path: [], message: message.slice(0, 200) }], { cause }),
+      error: new AcadleParseError('invalid_json', [{ path: [], message: 'Body is not valid UTF-8' }], { cause }),
     };
   }
 }

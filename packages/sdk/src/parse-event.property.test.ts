@@ -40,7 +40,8 @@ const mutatedDelivery = fc
     const body: Record<string, unknown> = JSON.parse(JSON.stringify(createEvent(type)));
     let target = body;
     for (const key of path.slice(0, -1)) {
-      const next = target[key];
+      // Own properties only: walking into `__proto__` would make this test pollute Object.prototype.
+      const next = Object.hasOwn(target, key) ? target[key] : undefined;
       if (typeof next !== 'object' || next === null) break;
       target = next as Record<string, unknown>;
     }

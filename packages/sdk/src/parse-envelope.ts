@@ -1,0 +1,72 @@
+import { AcadleParseError, type ParsedEnvelope, type ParseIssue } from './acadle-parse-error.js';
+import { decodeText } from './decode-body.js';
+
+/** A body whose envelope is valid: the envelope, the body as text, and its parsed JSON. */
+export interface EnvelopeResult {
+  ok: true;
+  envelope: ParsedEnvelope;
+  /** The body as UTF-8 text; `undefined` when the input was an already-parsed object. */
+  text: string | undefined;
+  /** The parsed JSON body. */
+  value: Record<string, unknown>;
+}
+
+/**
+ * Reads only what acknowledging a delivery needs: valid JSON, and an object with an `id` and a
+ * `type`. `data` is left for `parseEvent` in the worker.
+ *
+ * @example
+ * const result = parseEnvelope(body);
+ * if (result.ok) console.log(result.envelope.id, result.envelope.type);
+ */
+export function parseEnvelope(input: unknown): EnvelopeResult | { ok: false; error: AcadleParseError } {
+  let text: string | undefined;
+  let value: unknown;
+  if (typeof input === 'string' || input instanceof Uint8Array || input instanceof ArrayBuffer) {
+    const decoded = decodeText(input);
+    if (!decoded.ok) return decoded;
+    text = decoded.text;
+    try {
+      value = JSON.parse(text);
+    } catch (cause) {
+      const message = cause instanceof Error ? cause.message : String(cause);
+      return {
+        ok: false,
+        error: new AcadleParseError('invalid_json', [{ path: [], message: message.slice(0, 200) }], { cause }),
+      };
+    }
+  } else {
+    value = input;
+  }
+  const envelope = readEnvelope(value);
+  if (!('id' in envelope)) return { ok: false, error: new AcadleParseError('invalid_envelope', envelope.issues) };
+  return { ok: true, envelope, text, value: value as Record<string, unknown> };
+}
+
+function readEnvelope(raw: unknown): ParsedEnvelope | { issues: ParseIssue[] } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { issues: [{ path: [], message: `Expected a JSON object, received ${describeValue(raw)}` }] };
+  }
+  const { id, type, version } = raw as Record<string, unknown>;
+  const issues: ParseIssue[] = [];
+  let eventId = '';
+  if (typeof id === 'string' && id.length > 0) eventId = id;
+  else if (typeof id === 'number' && Number.isFinite(id)) eventId = String(id);
+  else issues.push({ path: ['id'], message: `Expected a non-empty string or a number, received ${describeValue(id)}` });
+  if (typeof type !== 'string' || type.length === 0) {
+    issues.push({ path: ['type'], message: `Expected a non-empty string, received ${describeValue(type)}` });
+  }
+  if (issues.length > 0) return { issues };
+  // Any version is accepted: Acadle has only ever sent `2020-12-04`, and a newer one should not be refused.
+  const eventVersion =
+    typeof version === 'string' ? version : typeof version === 'number' ? String(version) : undefined;
+  return { id: eventId, type: type as string, version: eventVersion };
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'string') return value.length === 0 ? 'an empty string' : 'a string';
+  return `a ${typeof value}`;
+}
