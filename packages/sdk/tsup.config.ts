@@ -1,7 +1,12 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    'testing/index': 'src/testing/index.ts',
+    'adapters/express/index': 'src/adapters/express/index.ts',
+  },
+  external: ['express', 'acadle-webhooks'],
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

@@ -1,0 +1,1 @@
+export { type AcadleWebhooksOptions, acadleWebhooks } from './acadle-webhooks.js';

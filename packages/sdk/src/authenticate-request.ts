@@ -1,0 +1,130 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { BlockList, isIP } from 'node:net';
+
+/** Who may deliver: the secret URL token(s), and optionally Basic credentials and source addresses. */
+export interface AuthOptions {
+  /** Accepted tokens; several at once let you rotate without downtime. At least 16 URL-safe characters each. */
+  tokens: readonly string[];
+  /** HTTP Basic credentials to require as well (Acadle can send them in the endpoint URL). */
+  basic?: { username: string; password: string };
+}
+
+/** Where requests may come from. */
+export interface NetworkOptions {
+  /** Addresses or CIDR ranges (`203.0.113.0/24`, `2001:db8::/32`) allowed to deliver; all when unset. */
+  allowedIps?: readonly string[];
+  /** Proxies (addresses or CIDR ranges) whose `X-Forwarded-For` is believed; none when unset. */
+  trustedProxies?: readonly string[];
+}
+
+/** Why a request was refused, or `undefined` when it may go on. */
+export type AuthFailure = 'unauthorized' | 'forbidden' | undefined;
+
+interface RequestFacts {
+  url: string;
+  authorization: string | undefined;
+  forwardedFor: string | undefined;
+  remoteAddress: string | undefined;
+}
+
+const TOKEN_PATTERN = /^[A-Za-z0-9._~-]{16,256}$/;
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/** One compare per configured secret, never stopping early, so timing reveals neither match nor position. */
+function matchesAny(candidate: string | undefined, digests: readonly Buffer[]): boolean {
+  const candidateDigest = digest(candidate ?? '');
+  let matched = false;
+  for (const expected of digests) matched = timingSafeEqual(candidateDigest, expected) || matched;
+  return matched && candidate !== undefined;
+}
+
+function toBlockList(entries: readonly string[], option: string): BlockList {
+  const list = new BlockList();
+  for (const entry of entries) {
+    const [address = '', prefix] = entry.split('/');
+    const family = isIP(address);
+    if (family === 0) throw new TypeError(`${option}: "${entry}" is not an IP address or CIDR range`);
+    const type = family === 4 ? 'ipv4' : 'ipv6';
+    const bits = prefix === undefined ? (family === 4 ? 32 : 128) : Number(prefix);
+    if (!Number.isInteger(bits) || bits < 0 || bits > (family === 4 ? 32 : 128)) {
+      throw new TypeError(`${option}: "${entry}" has an invalid prefix length`);
+    }
+    list.addSubnet(address, bits, type);
+  }
+  return list;
+}
+
+function contains(list: BlockList, address: string | undefined): boolean {
+  const family = address === undefined ? 0 : isIP(address);
+  return family !== 0 && list.check(address as string, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+/** The token of a request: the `token` query parameter, else the last path segment. */
+export function tokenOf(url: string): string | undefined {
+  const queryStart = url.indexOf('?');
+  if (queryStart !== -1) {
+    const fromQuery = new URLSearchParams(url.slice(queryStart + 1)).get('token');
+    if (fromQuery !== null) return fromQuery;
+  }
+  const path = queryStart === -1 ? url : url.slice(0, queryStart);
+  const segment = path.slice(path.lastIndexOf('/') + 1);
+  if (segment === '') return undefined;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment; // a malformed escape cannot match a URL-safe token anyway
+  }
+}
+
+/**
+ * Builds the check a receiver runs on every request before reading its body. Validates the
+ * options once, at creation, and throws a `TypeError` naming the bad one.
+ */
+export function createAuthenticator(auth: AuthOptions | 'none', network: NetworkOptions = {}) {
+  if (auth !== 'none') {
+    if (!Array.isArray(auth.tokens) || auth.tokens.length === 0) {
+      throw new TypeError("auth.tokens: give at least one token, or auth: 'none' to accept unauthenticated deliveries");
+    }
+    for (const token of auth.tokens) {
+      if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) {
+        throw new TypeError('auth.tokens: each token must be 16 to 256 URL-safe characters (A-Z a-z 0-9 . _ ~ -)');
+      }
+    }
+  }
+  const tokenDigests = auth === 'none' ? [] : auth.tokens.map(digest);
+  const basic = auth !== 'none' && auth.basic ? [digest(`${auth.basic.username}:${auth.basic.password}`)] : undefined;
+  const allowed = network.allowedIps ? toBlockList(network.allowedIps, 'allowedIps') : undefined;
+  const proxies = network.trustedProxies ? toBlockList(network.trustedProxies, 'trustedProxies') : undefined;
+
+  function clientAddress(facts: RequestFacts): string | undefined {
+    let address = facts.remoteAddress;
+    if (proxies === undefined || facts.forwardedFor === undefined) return address;
+    const hops = facts.forwardedFor.split(',');
+    // Walk back from the nearest hop while it is a proxy we trust; the first other is the client.
+    for (let index = hops.length - 1; index >= 0 && contains(proxies, address); index -= 1) {
+      address = hops[index]?.trim();
+    }
+    return address;
+  }
+
+  return {
+    /** Whether deliveries need no credentials at all. */
+    open: auth === 'none',
+    /** The client address used for the allow-list (after trusted proxies). */
+    clientAddress,
+    check(facts: RequestFacts): AuthFailure {
+      if (allowed !== undefined && !contains(allowed, clientAddress(facts))) return 'forbidden';
+      if (auth === 'none') return undefined;
+      if (!matchesAny(tokenOf(facts.url), tokenDigests)) return 'unauthorized';
+      if (basic !== undefined) {
+        const header = facts.authorization ?? '';
+        const credentials = header.startsWith('Basic ')
+          ? Buffer.from(header.slice(6), 'base64').toString('utf8')
+          : undefined;
+        if (!matchesAny(credentials, basic)) return 'unauthorized';
+      }
+      return undefined;
+    },
+  };
+}

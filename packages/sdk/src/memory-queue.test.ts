@@ -1,0 +1,108 @@
+import type { Delivery } from './event-queue.js';
+import { MemoryQueue } from './memory-queue.js';
+import { NonRetryableError } from './receiver-errors.js';
+
+const delivery = (id: string): Delivery => ({
+  id,
+  type: 'user_registered',
+  body: '{}',
+  receivedAt: new Date().toISOString(),
+  request: { remoteAddress: undefined, userAgent: undefined, contentType: undefined },
+});
+
+describe('MemoryQueue', () => {
+  it('deduplicates by event id for the life of the queue', async () => {
+    const seen: string[] = [];
+    const queue = new MemoryQueue({ processor: (d) => void seen.push(d.id) });
+    expect(await queue.enqueue(delivery('a'))).toEqual({ duplicate: false });
+    await queue.idle();
+    expect(await queue.enqueue(delivery('a'))).toEqual({ duplicate: true });
+    expect(await queue.enqueue(delivery('b'))).toEqual({ duplicate: false });
+    await queue.idle();
+    expect(seen).toEqual(['a', 'b']);
+  });
+
+  it('retries a failing delivery with growing delays, then dead-letters it', async () => {
+    const attempts: number[] = [];
+    const queue = new MemoryQueue({
+      attempts: 3,
+      backoffMs: 5,
+      processor: (_, context) => {
+        attempts.push(context.attempt);
+        throw new Error('sink down');
+      },
+    });
+    await queue.enqueue(delivery('a'));
+    await queue.idle();
+    expect(attempts).toEqual([1, 2, 3]);
+    expect(queue.deadLetters).toEqual([expect.objectContaining({ attempts: 3, reason: 'sink down' })]);
+  });
+
+  it('dead-letters a NonRetryableError at once', async () => {
+    let calls = 0;
+    const queue = new MemoryQueue({
+      processor: () => {
+        calls += 1;
+        throw new NonRetryableError('invalid payload');
+      },
+    });
+    await queue.enqueue(delivery('a'));
+    await queue.idle();
+    expect(calls).toBe(1);
+    expect(queue.deadLetters.map((letter) => letter.reason)).toEqual(['invalid payload']);
+  });
+
+  it('replays only the dead letters the filter picks', async () => {
+    let healthy = false;
+    const done: string[] = [];
+    const queue = new MemoryQueue({
+      processor: (d) => {
+        if (!healthy) throw new NonRetryableError('no');
+        done.push(d.id);
+      },
+    });
+    await queue.enqueue(delivery('a'));
+    await queue.enqueue(delivery('b'));
+    await queue.idle();
+    healthy = true;
+    expect(queue.replayDeadLetters((letter) => letter.delivery.id === 'b').map((d) => d.id)).toEqual(['b']);
+    await queue.idle();
+    expect(done).toEqual(['b']);
+    expect(queue.deadLetters.map((letter) => letter.delivery.id)).toEqual(['a']);
+  });
+
+  it('runs up to `concurrency` deliveries at once', async () => {
+    let running = 0;
+    let most = 0;
+    const queue = new MemoryQueue({
+      concurrency: 3,
+      processor: async () => {
+        running += 1;
+        most = Math.max(most, running);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        running -= 1;
+      },
+    });
+    await Promise.all(Array.from({ length: 10 }, (_, index) => queue.enqueue(delivery(String(index)))));
+    await queue.idle();
+    expect(most).toBe(3);
+    expect(queue.processed).toBe(10);
+  });
+
+  it('aborts the signal on close and refuses deliveries afterwards', async () => {
+    let aborted = false;
+    const queue = new MemoryQueue({
+      processor: (_, { signal }) =>
+        new Promise<void>((resolve) => {
+          signal.addEventListener('abort', () => {
+            aborted = true;
+            resolve();
+          });
+        }),
+    });
+    await queue.enqueue(delivery('a'));
+    await queue.close(1000);
+    expect(aborted).toBe(true);
+    await expect(queue.enqueue(delivery('b'))).rejects.toMatchObject({ code: 'queue_unavailable' });
+  });
+});

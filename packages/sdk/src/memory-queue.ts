@@ -1,0 +1,168 @@
+import type { Delivery, DeliveryProcessor, EnqueueResult, EventQueue } from './event-queue.js';
+import { type Logger, silentLogger } from './logger.js';
+import { NonRetryableError, ReceiverError } from './receiver-errors.js';
+
+/** How a `MemoryQueue` processes what it holds. */
+export interface MemoryQueueOptions {
+  /** Runs for each stored delivery; when unset, deliveries are only stored. */
+  processor?: DeliveryProcessor;
+  /**
+   * Deliveries processed at once.
+   * @defaultValue 1
+   */
+  concurrency?: number;
+  /**
+   * Attempts before a delivery becomes a dead letter.
+   * @defaultValue 3
+   */
+  attempts?: number;
+  /**
+   * Delay before the first retry, doubled at each further one.
+   * @defaultValue 1000
+   */
+  backoffMs?: number;
+  logger?: Logger;
+}
+
+/** A delivery whose processing gave up, with the reason. */
+export interface DeadLetter {
+  delivery: Delivery;
+  attempts: number;
+  reason: string;
+  failedAt: string;
+}
+
+interface Job {
+  delivery: Delivery;
+  attempt: number;
+}
+
+/**
+ * An in-process queue: not durable (a restart loses what it holds), for tests, demos and
+ * single-process setups that accept that. Deduplicates by event id for the life of the process.
+ *
+ * @example
+ * const queue = new MemoryQueue({ processor: async (delivery) => console.log(delivery.type) });
+ */
+export class MemoryQueue implements EventQueue {
+  readonly #seen = new Set<string>();
+  readonly #waiting: Job[] = [];
+  readonly #active = new Set<Promise<void>>();
+  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #deadLetters: DeadLetter[] = [];
+  readonly #abort = new AbortController();
+  readonly #options: Required<Omit<MemoryQueueOptions, 'processor'>> & Pick<MemoryQueueOptions, 'processor'>;
+  #processed = 0;
+  #closed = false;
+
+  constructor(options: MemoryQueueOptions = {}) {
+    this.#options = {
+      processor: options.processor,
+      concurrency: options.concurrency ?? 1,
+      attempts: options.attempts ?? 3,
+      backoffMs: options.backoffMs ?? 1000,
+      logger: options.logger ?? silentLogger,
+    };
+  }
+
+  async enqueue(delivery: Delivery): Promise<EnqueueResult> {
+    if (this.#closed) throw new ReceiverError('queue_unavailable', 'MemoryQueue is closed', { status: 503 });
+    if (this.#seen.has(delivery.id)) return { duplicate: true };
+    this.#seen.add(delivery.id);
+    this.#waiting.push({ delivery, attempt: 1 });
+    this.#drain();
+    return { duplicate: false };
+  }
+
+  /** Deliveries stored and not yet processed (waiting, retrying or running). */
+  get pending(): number {
+    return this.#waiting.length + this.#active.size + this.#timers.size;
+  }
+
+  /** How many deliveries were processed successfully. */
+  get processed(): number {
+    return this.#processed;
+  }
+
+  /** Deliveries whose processing gave up, oldest first. */
+  get deadLetters(): readonly DeadLetter[] {
+    return this.#deadLetters;
+  }
+
+  /** Puts dead letters back in the queue (all, or those `filter` picks); returns what was re-enqueued. */
+  replayDeadLetters(filter: (deadLetter: DeadLetter) => boolean = () => true): Delivery[] {
+    const replayed: Delivery[] = [];
+    for (let index = this.#deadLetters.length - 1; index >= 0; index -= 1) {
+      const deadLetter = this.#deadLetters[index] as DeadLetter;
+      if (!filter(deadLetter)) continue;
+      this.#deadLetters.splice(index, 1);
+      this.#waiting.push({ delivery: deadLetter.delivery, attempt: 1 });
+      replayed.unshift(deadLetter.delivery);
+    }
+    this.#drain();
+    return replayed;
+  }
+
+  /** Resolves once nothing is pending (for tests and orderly shutdown). */
+  async idle(): Promise<void> {
+    while (this.pending > 0) {
+      await Promise.race([...this.#active, new Promise((resolve) => setTimeout(resolve, 10))]);
+    }
+  }
+
+  /** Stops taking deliveries, aborts the processors' `signal`, and waits up to `timeoutMs` for active ones. */
+  async close(timeoutMs = 5000): Promise<void> {
+    this.#closed = true;
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    this.#abort.abort();
+    const bound = new Promise((resolve) => setTimeout(resolve, timeoutMs).unref());
+    await Promise.race([Promise.allSettled([...this.#active]), bound]);
+  }
+
+  #drain(): void {
+    const { processor, concurrency } = this.#options;
+    if (processor === undefined) {
+      this.#waiting.length = 0;
+      return;
+    }
+    while (!this.#closed && this.#active.size < concurrency && this.#waiting.length > 0) {
+      const job = this.#waiting.shift() as Job;
+      const run = this.#run(processor, job).finally(() => {
+        this.#active.delete(run);
+        this.#drain();
+      });
+      this.#active.add(run);
+    }
+  }
+
+  async #run(processor: DeliveryProcessor, job: Job): Promise<void> {
+    const { attempts, backoffMs, logger } = this.#options;
+    try {
+      await processor(job.delivery, { attempt: job.attempt, signal: this.#abort.signal });
+      this.#processed += 1;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      if (error instanceof NonRetryableError || job.attempt >= attempts) {
+        this.#deadLetters.push({
+          delivery: job.delivery,
+          attempts: job.attempt,
+          reason,
+          failedAt: new Date().toISOString(),
+        });
+        logger.error({ err: error, eventId: job.delivery.id, attempts: job.attempt }, 'Delivery moved to dead letters');
+        return;
+      }
+      logger.warn({ err: error, eventId: job.delivery.id, attempt: job.attempt }, 'Delivery failed: will retry');
+      const timer = setTimeout(
+        () => {
+          this.#timers.delete(timer);
+          this.#waiting.push({ delivery: job.delivery, attempt: job.attempt + 1 });
+          this.#drain();
+        },
+        backoffMs * 2 ** (job.attempt - 1),
+      );
+      this.#timers.add(timer);
+    }
+  }
+}

@@ -1,0 +1,18 @@
+const TOKEN_PARAMETER = /([?&]token=)[^&#]*/gi;
+
+/**
+ * A request URL safe to log: the `token` query parameter and the last path segment (where the
+ * token travels in `/webhooks/acadle/<token>`) are replaced by `[redacted]`.
+ *
+ * @example
+ * redactUrl('/webhooks/acadle/s3cr3t?x=1'); // '/webhooks/acadle/[redacted]?x=1'
+ */
+export function redactUrl(url: string): string {
+  const queryStart = url.search(/[?#]/);
+  const path = queryStart === -1 ? url : url.slice(0, queryStart);
+  const rest = queryStart === -1 ? '' : url.slice(queryStart);
+  const lastSlash = path.lastIndexOf('/');
+  const redactedPath =
+    lastSlash === -1 || lastSlash === path.length - 1 ? path : `${path.slice(0, lastSlash + 1)}[redacted]`;
+  return redactedPath + rest.replace(TOKEN_PARAMETER, '$1[redacted]');
+}

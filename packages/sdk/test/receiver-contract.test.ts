@@ -1,0 +1,388 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { NonRetryableError, parseEvent } from 'acadle-webhooks';
+import { createEvent, fixtures } from 'acadle-webhooks/testing';
+import express from 'express';
+import request from 'supertest';
+import { createApp, hangingQueue, OTHER_TOKEN, PATH, recordingProcessor, TOKEN, unreachableQueue } from './harness.js';
+
+const url = `${PATH}/${TOKEN}`;
+
+describe('the status contract of the Express adapter', () => {
+  it('answers 200 with the id once the delivery is stored, keeping the body exactly as received', async () => {
+    const { app, memoryQueue } = createApp();
+    const body = `  ${fixtures.user_course_completed}\n`;
+    await request(app)
+      .post(url)
+      .set('content-type', 'application/json')
+      .set('user-agent', 'Acadle-Webhooks/1.0')
+      .send(body)
+      .expect(200, { received: true, id: 'bDJOU0M0MQ==', duplicate: false })
+      .expect('content-type', /application\/json/);
+    // Stored only (no processor here); the next test reads the stored delivery back.
+    await request(app)
+      .post(url)
+      .type('json')
+      .send(body)
+      .expect(200, { received: true, id: 'bDJOU0M0MQ==', duplicate: true });
+    expect(memoryQueue.pending + memoryQueue.processed).toBe(0);
+  });
+
+  it('hands the processor the delivery with its metadata and never the token', async () => {
+    const { processed, processor } = recordingProcessor();
+    const { app, memoryQueue } = createApp({ queueOptions: { processor } });
+    const body = fixtures.user_registered;
+    await request(app)
+      .post(`${PATH}?token=${TOKEN}`)
+      .set('content-type', 'application/json')
+      .set('user-agent', 'Acadle')
+      .send(body)
+      .expect(200);
+    await memoryQueue.idle();
+    expect(processed).toHaveLength(1);
+    const [delivery] = processed;
+    expect(delivery).toEqual({
+      id: 'a3MwZHNVWDNSczZuVXVTMTQy',
+      type: 'user_registered',
+      body,
+      receivedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+      request: {
+        remoteAddress: expect.stringMatching(/127\.0\.0\.1|::1/),
+        userAgent: 'Acadle',
+        contentType: 'application/json',
+      },
+    });
+    expect(JSON.stringify(delivery)).not.toContain(TOKEN);
+  });
+
+  it('answers a repeated id 200 with duplicate: true and stores it once', async () => {
+    const { processed, processor } = recordingProcessor();
+    const { app, memoryQueue } = createApp({ queueOptions: { processor } });
+    const body = JSON.stringify(createEvent('user_badge_updated'));
+    const first = await request(app).post(url).type('json').send(body).expect(200);
+    const again = await request(app).post(url).type('json').send(body).expect(200);
+    expect(first.body.duplicate).toBe(false);
+    expect(again.body).toEqual({ received: true, id: first.body.id, duplicate: true });
+    await memoryQueue.idle();
+    expect(processed).toHaveLength(1);
+  });
+
+  it('stores 50 concurrent identical deliveries once, reporting one of them as new', async () => {
+    const { processed, processor } = recordingProcessor();
+    const { app, memoryQueue } = createApp({ queueOptions: { processor } });
+    const body = JSON.stringify(createEvent('user_registered'));
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, () =>
+          fetch(`http://127.0.0.1:${port}${url}`, {
+            method: 'POST',
+            body,
+            headers: { 'content-type': 'application/json' },
+          }).then((r) => r.json() as Promise<{ duplicate: boolean }>),
+        ),
+      );
+      expect(answers.filter((answer) => answer.duplicate === false)).toHaveLength(1);
+      expect(answers.filter((answer) => answer.duplicate === true)).toHaveLength(49);
+    } finally {
+      server.close();
+    }
+    await memoryQueue.idle();
+    expect(processed).toHaveLength(1);
+  });
+
+  it('stores an unknown event type and answers 200', async () => {
+    const { processed, processor } = recordingProcessor();
+    const { app, memoryQueue } = createApp({ queueOptions: { processor } });
+    const body = '{"id":"q-1","version":"2031-01-01","type":"user_quiz_passed","data":{"score":9}}';
+    await request(app).post(url).type('json').send(body).expect(200, { received: true, id: 'q-1', duplicate: false });
+    await memoryQueue.idle();
+    expect(processed.map((delivery) => delivery.type)).toEqual(['user_quiz_passed']);
+  });
+
+  it('stores data that fails its schema (200), dead-letters it with the reason, and heals on replay', async () => {
+    // Stands for a release that learns to read the bad field: before it, the processor refuses.
+    let fixReleased = false;
+    const processed: string[] = [];
+    const { app, memoryQueue } = createApp({
+      queueOptions: {
+        processor: async (delivery) => {
+          const result = parseEvent(delivery.body);
+          if (!result.ok && !fixReleased) throw new NonRetryableError(result.error.message, { cause: result.error });
+          processed.push(delivery.id);
+        },
+      },
+    });
+    const body = JSON.stringify(
+      createEvent('user_registered', { id: 'bad-1', data: { user: { created_at: 'yesterday' } } }),
+    );
+    await request(app).post(url).type('json').send(body).expect(200, { received: true, id: 'bad-1', duplicate: false });
+    await memoryQueue.idle();
+    expect(processed).toEqual([]);
+    expect(memoryQueue.deadLetters).toEqual([
+      {
+        delivery: expect.objectContaining({ id: 'bad-1', body }),
+        attempts: 1,
+        reason: expect.stringContaining('data.user.created_at'),
+        failedAt: expect.any(String),
+      },
+    ]);
+    fixReleased = true;
+    expect(memoryQueue.replayDeadLetters().map((delivery) => delivery.id)).toEqual(['bad-1']);
+    await memoryQueue.idle();
+    expect(processed).toEqual(['bad-1']);
+    expect(memoryQueue.deadLetters).toEqual([]);
+  });
+
+  it.each([
+    ['no token', PATH],
+    ['a wrong token', `${PATH}/tok_0123456789abcdefABCDEX`],
+    ['a token prefix', `${PATH}/${TOKEN.slice(0, -1)}`],
+    ['a wrong query token', `${PATH}?token=nope`],
+    ['an empty query token', `${PATH}?token=`],
+  ])('answers 401 without detail for %s', async (_, path) => {
+    const { app, memoryQueue } = createApp({ queueOptions: { processor: async () => {} } });
+    const response = await request(app).post(path).type('json').send(fixtures.user_registered).expect(401);
+    expect(response.body).toEqual({ error: 'unauthorized' });
+    expect(memoryQueue.pending + memoryQueue.processed).toBe(0);
+  });
+
+  it('accepts every configured token, for rotation', async () => {
+    const { app } = createApp();
+    await request(app)
+      .post(`${PATH}/${OTHER_TOKEN}`)
+      .type('json')
+      .send(JSON.stringify(createEvent('user_registered')))
+      .expect(200);
+    await request(app)
+      .post(`${PATH}/${TOKEN}`)
+      .type('json')
+      .send(JSON.stringify(createEvent('user_registered')))
+      .expect(200);
+  });
+
+  it('answers 413 to a declared body over the limit without reading it', async () => {
+    const { app } = createApp({ maxBodyBytes: 1024 });
+    const body = JSON.stringify(createEvent('user_registered', { data: { padding: 'x'.repeat(2000) } }));
+    const response = await request(app).post(url).type('json').send(body);
+    expect(response.status).toBe(413);
+    expect(response.body).toEqual({ error: 'payload_too_large' });
+  });
+
+  it('answers 413 to an endless chunked body, reading no further than the limit', async () => {
+    const { app } = createApp({ maxBodyBytes: 64 * 1024 });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const { port } = server.address() as AddressInfo;
+    let written = 0;
+    const status = await new Promise<number>((resolve, reject) => {
+      const client = http.request({
+        port,
+        host: '127.0.0.1',
+        method: 'POST',
+        path: url,
+        headers: { 'content-type': 'application/json' },
+      });
+      client.on('response', (response) => {
+        resolve(response.statusCode ?? 0);
+        client.destroy();
+      });
+      client.on('error', reject);
+      const chunk = Buffer.alloc(16 * 1024, 'a');
+      const deadline = Date.now() + 5000;
+      const pump = () => {
+        // Bounded: stops at 64 MiB or 5 s even if the server never answered.
+        while (written < 64 * 1024 * 1024 && Date.now() < deadline && !client.destroyed) {
+          written += chunk.length;
+          if (!client.write(chunk)) return client.once('drain', pump);
+        }
+      };
+      client.write('{"id":"x","type":"user_registered","data":"');
+      pump();
+    });
+    server.close();
+    server.closeAllConnections();
+    expect(status).toBe(413);
+    expect(written).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it.each([
+    ['not JSON', 'id=1&type=user_registered', 'invalid_json'],
+    ['typographic quotes', fixtures.user_registered.replace('"john Doe"', '“john Doe"'), 'invalid_json'],
+    ['empty', '', 'invalid_json'],
+    ['an array', '[1,2]', 'invalid_envelope'],
+    ['a string', '"hello"', 'invalid_envelope'],
+    ['no id', '{"type":"user_registered","data":{}}', 'invalid_envelope'],
+    ['an object id', '{"id":{"a":1},"type":"user_registered"}', 'invalid_envelope'],
+    ['no type', '{"id":"a1","data":{}}', 'invalid_envelope'],
+    ['a numeric type', '{"id":"a1","type":3}', 'invalid_envelope'],
+  ])('answers 400 to a body that is %s', async (_, body, error) => {
+    const { app } = createApp();
+    const response = await request(app).post(url).set('content-type', 'application/json').send(body).expect(400);
+    expect(response.body).toEqual({ error, message: expect.any(String) });
+  });
+
+  it('accepts a numeric event id and answers with it as a string', async () => {
+    const { app } = createApp();
+    await request(app)
+      .post(url)
+      .type('json')
+      .send('{"id":42,"type":"user_registered","data":{}}')
+      .expect(200, { received: true, id: '42', duplicate: false });
+  });
+
+  it.each(['GET', 'PUT', 'DELETE', 'PATCH'])('answers %s with 405 and Allow: POST', async (method) => {
+    const { app } = createApp();
+    const response = await request(app)[method.toLowerCase() as 'get'](url).expect(405);
+    expect(response.headers.allow).toBe('POST');
+  });
+
+  it('answers 503 with Retry-After when the queue is unreachable', async () => {
+    const { app, logger } = createApp({ queue: unreachableQueue });
+    const response = await request(app).post(url).type('json').send(fixtures.user_registered).expect(503);
+    expect(response.headers['retry-after']).toBe('30');
+    expect(response.body).toEqual({ error: 'queue_unavailable' });
+    expect(logger.lines.some((line) => line.level === 'warn')).toBe(true);
+  });
+
+  it('answers 503 within the enqueue timeout when the queue hangs', async () => {
+    const { app } = createApp({ queue: hangingQueue, enqueueTimeoutMs: 200 });
+    const started = Date.now();
+    await request(app).post(url).type('json').send(fixtures.user_registered).expect(503).expect('retry-after', '30');
+    // A bound, not a benchmark: the answer must not wait for the queue.
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it.each([
+    'text/plain',
+    'application/x-www-form-urlencoded',
+    'application/octet-stream',
+    'application/json; charset=utf-8',
+    undefined,
+  ])('accepts a JSON body sent as %s', async (contentType) => {
+    const { app } = createApp();
+    const test = request(app).post(url);
+    if (contentType) test.set('content-type', contentType);
+    await test.send(JSON.stringify(createEvent('user_registered'))).expect(200);
+  });
+
+  describe('behind body parsers', () => {
+    it('works after express.json() parsed the body', async () => {
+      const { processed, processor } = recordingProcessor();
+      const { app, memoryQueue } = createApp({ before: [express.json()], queueOptions: { processor } });
+      await request(app)
+        .post(url)
+        .type('json')
+        .send(fixtures.user_certificate_issued)
+        .expect(200, { received: true, id: 'bnljZmc0MQ==', duplicate: false });
+      await memoryQueue.idle();
+      expect(JSON.parse(processed[0]?.body ?? '')).toEqual(JSON.parse(fixtures.user_certificate_issued));
+    });
+
+    it('still reads a text body express.json() left alone', async () => {
+      const { app } = createApp({ before: [express.json()] });
+      await request(app)
+        .post(url)
+        .set('content-type', 'text/plain')
+        .send(JSON.stringify(createEvent('user_registered')))
+        .expect(200);
+    });
+
+    it('works after express.raw() and express.text()', async () => {
+      for (const parser of [express.raw({ type: '*/*' }), express.text({ type: '*/*' })]) {
+        const { app } = createApp({ before: [parser] });
+        await request(app)
+          .post(url)
+          .type('json')
+          .send(JSON.stringify(createEvent('user_registered')))
+          .expect(200);
+      }
+    });
+
+    it('keeps the status of express.json() errors (400 for invalid JSON, never 5xx)', async () => {
+      const { app } = createApp({ before: [express.json()] });
+      await request(app).post(url).type('json').send('{oops').expect(400);
+    });
+  });
+
+  describe('authentication options', () => {
+    const basic = { username: 'acadle', password: 'correct horse battery staple' };
+
+    it('requires Basic credentials when configured', async () => {
+      const { app } = createApp({ auth: { tokens: [TOKEN], basic } });
+      const body = JSON.stringify(createEvent('user_registered'));
+      const refused = await request(app).post(url).type('json').send(body).expect(401);
+      expect(refused.headers['www-authenticate']).toMatch(/^Basic/);
+      await request(app).post(url).auth('acadle', 'wrong').type('json').send(body).expect(401);
+      await request(app).post(url).auth(basic.username, basic.password).type('json').send(body).expect(200);
+    });
+
+    it('answers 403 to addresses outside the allow-list', async () => {
+      const { app } = createApp({ allowedIps: ['203.0.113.0/24'] });
+      await request(app).post(url).type('json').send(fixtures.user_registered).expect(403, { error: 'forbidden' });
+    });
+
+    it('believes X-Forwarded-For only from trusted proxies', async () => {
+      const body = () => JSON.stringify(createEvent('user_registered'));
+      const trusting = createApp({
+        allowedIps: ['203.0.113.7'],
+        trustedProxies: ['127.0.0.1', '::1', '::ffff:127.0.0.1'],
+      });
+      await request(trusting.app)
+        .post(url)
+        .set('x-forwarded-for', '198.51.100.1, 203.0.113.7')
+        .type('json')
+        .send(body())
+        .expect(200);
+      await request(trusting.app)
+        .post(url)
+        .set('x-forwarded-for', '203.0.113.7, 198.51.100.1')
+        .type('json')
+        .send(body())
+        .expect(403);
+      const distrusting = createApp({ allowedIps: ['203.0.113.7'] });
+      await request(distrusting.app)
+        .post(url)
+        .set('x-forwarded-for', '203.0.113.7')
+        .type('json')
+        .send(body())
+        .expect(403);
+    });
+
+    it("accepts anyone with auth: 'none', after one warning at creation", async () => {
+      const { app, logger } = createApp({ auth: 'none' });
+      const warnings = () => logger.lines.filter((line) => line.level === 'warn');
+      expect(warnings()).toHaveLength(1);
+      await request(app)
+        .post(PATH)
+        .type('json')
+        .send(JSON.stringify(createEvent('user_registered')))
+        .expect(200);
+      await request(app)
+        .post(`${PATH}/whatever`)
+        .type('json')
+        .send(JSON.stringify(createEvent('user_registered')))
+        .expect(200);
+      expect(warnings()).toHaveLength(1);
+    });
+
+    it('refuses weak or missing tokens at creation', () => {
+      expect(() => createApp({ auth: { tokens: [] } })).toThrow(/at least one token/);
+      expect(() => createApp({ auth: { tokens: ['short'] } })).toThrow(/16 to 256 URL-safe/);
+      expect(() => createApp({ allowedIps: ['not-an-ip'] })).toThrow(/allowedIps/);
+    });
+
+    it('never writes the token to the logs', async () => {
+      const { app, logger } = createApp({ queue: unreachableQueue });
+      await request(app).post(url).type('json').send(fixtures.user_registered).expect(503);
+      await request(app).post(`${PATH}/${TOKEN}x`).type('json').send(fixtures.user_registered).expect(401);
+      await request(app).post(`${PATH}?token=${TOKEN}x`).type('json').send(fixtures.user_registered).expect(401);
+      expect(logger.lines.length).toBeGreaterThan(0);
+      expect(
+        JSON.stringify(logger.lines, (_, value) => (value instanceof Error ? value.message : value)),
+      ).not.toContain(TOKEN);
+    });
+  });
+});
