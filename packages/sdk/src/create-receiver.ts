@@ -1,4 +1,4 @@
-import { type AuthOptions, createAuthenticator, type NetworkOptions } from './authenticate-request.js';
+import { type AuthOptions, createAuthenticator, type NetworkOptions } from './create-authenticator.js';
 import type { Delivery, EventQueue } from './event-queue.js';
 import { type Logger, silentLogger } from './logger.js';
 import { parseEnvelope } from './parse-envelope.js';
@@ -210,7 +210,11 @@ export function createReceiver(options: ReceiverOptions): Receiver {
         response = answer(503, { error: 'unavailable' }, { 'retry-after': retryAfter });
       }
       outcome.status = response.status;
-      onResponse?.(outcome);
+      try {
+        onResponse?.(outcome);
+      } catch (error) {
+        logger.error({ err: error }, 'onResponse hook threw; the answer is unchanged');
+      }
       return response;
     },
   };

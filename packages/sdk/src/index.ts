@@ -12,7 +12,7 @@ export { AcadleParseError, type ParsedEnvelope, type ParseErrorCode, type ParseI
 export {
   type AuthOptions,
   type NetworkOptions,
-} from './authenticate-request.js';
+} from './create-authenticator.js';
 export {
   createReceiver,
   type Receiver,
@@ -21,7 +21,7 @@ export {
   type ReceiverRequest,
   type ReceiverResponse,
 } from './create-receiver.js';
-export type { EventInput } from './decode-body.js';
+export type { EventInput } from './decode-text.js';
 export type {
   Delivery,
   DeliveryProcessor,

@@ -1,5 +1,5 @@
 import { AcadleParseError, type ParsedEnvelope, type ParseIssue } from './acadle-parse-error.js';
-import { decodeText } from './decode-body.js';
+import { decodeText } from './decode-text.js';
 
 /** A body whose envelope is valid: the envelope, the body as text, and its parsed JSON. */
 export interface EnvelopeResult {

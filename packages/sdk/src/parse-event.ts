@@ -1,6 +1,6 @@
 import type { AcadleEvent } from './acadle-event.js';
 import { AcadleParseError } from './acadle-parse-error.js';
-import type { EventInput } from './decode-body.js';
+import type { EventInput } from './decode-text.js';
 import { eventDataSchemas, pathAsSent } from './event-schemas.js';
 import { isEventType } from './event-types.js';
 import { normalizeData } from './normalize-data.js';

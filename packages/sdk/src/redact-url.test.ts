@@ -1,4 +1,4 @@
-import { tokenOf } from './authenticate-request.js';
+import { tokenOf } from './create-authenticator.js';
 import { redactUrl } from './redact-url.js';
 
 describe('redactUrl', () => {
