@@ -14,6 +14,13 @@ export {
   type NetworkOptions,
 } from './create-authenticator.js';
 export {
+  createProcessor,
+  type EventHandler,
+  type EventHandlers,
+  type HandlerContext,
+  type ProcessorOptions,
+} from './create-processor.js';
+export {
   createReceiver,
   type Receiver,
   type ReceiverOptions,
@@ -33,7 +40,7 @@ export type {
 export { type AcadleUser, type EventDataMap, eventDataSchemas } from './event-schemas.js';
 export { EVENT_TYPES, type EventType, isEventType } from './event-types.js';
 export { isKnownEvent } from './is-known-event.js';
-export { type Logger, silentLogger } from './logger.js';
+export { childLogger, type Logger, silentLogger } from './logger.js';
 export { type DeadLetter, MemoryQueue, type MemoryQueueOptions } from './memory-queue.js';
 export { type EnvelopeResult, parseEnvelope } from './parse-envelope.js';
 export { type ParseResult, parseEvent } from './parse-event.js';

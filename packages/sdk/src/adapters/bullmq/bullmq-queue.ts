@@ -1,0 +1,221 @@
+import {
+  type Delivery,
+  type EnqueueResult,
+  type EventQueue,
+  type Logger,
+  ReceiverError,
+  silentLogger,
+} from 'acadle-webhooks';
+import {
+  createPostgresBackend,
+  type DefaultJobOptions,
+  type PostgresConnectionOptions,
+  Queue,
+  type RedisOptions,
+} from 'bullmq';
+import { Redis } from 'ioredis';
+import { JOB_RETRY_OPTIONS } from './job-retry-options.js';
+import { redisOptionsFromUrl } from './redis-options-from-url.js';
+
+/** BullMQ's job id for a new delivery: unique per add, readable, and free of the `:` BullMQ forbids. */
+export function jobIdFor(delivery: Delivery): string {
+  const random = Math.floor(Math.random() * 36 ** 6).toString(36);
+  return `evt-${Buffer.from(delivery.id).toString('base64url')}-${Date.parse(delivery.receivedAt).toString(36)}${random}`;
+}
+
+/** The queue all deliveries go through unless told otherwise. */
+export const DEFAULT_QUEUE_NAME = 'acadle-webhooks';
+
+/** The PostgreSQL connection of BullMQ's Postgres backend: a connection string, a pool config, or a `pg.Pool`. */
+export type PostgresConnection = PostgresConnectionOptions;
+
+/** Where a `BullMQQueue` stores deliveries. */
+export type BullMQQueueOptions = {
+  /** How long a second delivery of one event id is recognized as a duplicate. @defaultValue 7 days (Acadle retries for 3) */
+  dedupeTtlMs?: number;
+  /** Longest wait for BullMQ to store a delivery before `enqueue` rejects. @defaultValue 2000 */
+  enqueueTimeoutMs?: number;
+  /** BullMQ job options for every delivery (retention, priority); retries are the worker's business. */
+  jobOptions?: Pick<DefaultJobOptions, 'removeOnComplete' | 'removeOnFail' | 'priority'>;
+  logger?: Logger;
+} & (
+  | {
+      /** Redis: connection options (a dedicated, fail-fast producer connection is made from them) or a URL. */
+      redis: RedisOptions | string;
+      queueName?: string;
+    }
+  | {
+      /** PostgreSQL, through BullMQ's Postgres backend. */
+      postgres: PostgresConnection;
+      queueName?: string;
+    }
+  | {
+      /** A BullMQ queue you built yourself; it should not share its connection with workers. */
+      queue: Queue;
+    }
+);
+
+const FOUR_DAYS_MS = 4 * 86_400_000;
+
+/**
+ * Settings for the producer connection on the HTTP path: it must fail fast rather than wait for
+ * Redis (workers, by contrast, need `maxRetriesPerRequest: null` and must not share it).
+ */
+export function producerRedisOptions(redis: RedisOptions | string): RedisOptions {
+  const base: RedisOptions = typeof redis === 'string' ? redisOptionsFromUrl(redis) : redis;
+  return {
+    connectTimeout: 2000,
+    ...base,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    // Reconnect forever, never more than 2 s apart, so the queue heals as soon as Redis is back.
+    retryStrategy: (attempt: number) => Math.min(200 * attempt, 2000),
+  };
+}
+
+/**
+ * Stores deliveries in a BullMQ queue, on Redis or PostgreSQL: `enqueue` resolves once BullMQ has
+ * the job, deduplicates by event id for `dedupeTtlMs`, and never waits longer than `enqueueTimeoutMs`.
+ *
+ * @example
+ * const queue = new BullMQQueue({ redis: process.env.REDIS_URL });
+ * app.use('/webhooks/acadle', acadleWebhooks({ queue, auth: { tokens } }));
+ */
+export class BullMQQueue implements EventQueue {
+  #queue: Queue;
+  readonly #producer: Redis | undefined;
+  /** Builds the queue again; set for the Postgres backend only (see `#recover`). */
+  readonly #rebuild: (() => Queue) | undefined;
+  #everStored = false;
+  #lastRebuildAt = 0;
+  readonly #dedupeTtlMs: number;
+  readonly #enqueueTimeoutMs: number;
+  readonly #jobOptions: BullMQQueueOptions['jobOptions'];
+  readonly #logger: Logger;
+
+  constructor(options: BullMQQueueOptions) {
+    this.#dedupeTtlMs = options.dedupeTtlMs ?? 7 * 86_400_000;
+    if (this.#dedupeTtlMs < FOUR_DAYS_MS) {
+      throw new TypeError('dedupeTtlMs: at least 4 days, so that all of Acadle’s retries (3 days) are recognized');
+    }
+    this.#enqueueTimeoutMs = options.enqueueTimeoutMs ?? 2000;
+    this.#jobOptions = options.jobOptions;
+    this.#logger = options.logger ?? silentLogger;
+    if ('queue' in options) {
+      this.#queue = options.queue;
+    } else if ('redis' in options) {
+      this.#producer = new Redis(producerRedisOptions(options.redis));
+      // Errors surface through `enqueue`; without a listener ioredis would print each reconnection failure.
+      this.#producer.on('error', () => {});
+      this.#queue = new Queue(options.queueName ?? DEFAULT_QUEUE_NAME, { connection: this.#producer });
+      this.#producer.once('ready', () => void this.#checkEvictionPolicy(this.#producer as Redis));
+    } else {
+      const postgres =
+        typeof options.postgres === 'object' && !('query' in options.postgres)
+          ? { connectionTimeoutMillis: 2000, ...options.postgres }
+          : options.postgres;
+      const name = options.queueName ?? DEFAULT_QUEUE_NAME;
+      // Typed as the Redis queue: the methods used here have the same shape on both backends.
+      this.#rebuild = () => new Queue(name, { connection: postgres }, createPostgresBackend) as unknown as Queue;
+      this.#queue = this.#rebuild();
+    }
+    this.#listen(this.#queue);
+  }
+
+  /** The BullMQ queue underneath, for dashboards and administration. */
+  get queue(): Queue {
+    return this.#queue;
+  }
+
+  #listen(queue: Queue): void {
+    queue.on('error', (error) => this.#logger.debug({ err: error }, 'BullMQ queue error'));
+  }
+
+  // BullMQ 6.7's Postgres connection keeps the failure of its first connection forever, so a
+  // queue created while PostgreSQL was down never recovers. Until it has stored something, a
+  // failing queue is replaced (at most once a second). Redis queues recover by themselves.
+  #recover(): void {
+    if (this.#rebuild === undefined || this.#everStored || Date.now() - this.#lastRebuildAt < 1000) return;
+    this.#lastRebuildAt = Date.now();
+    const broken = this.#queue;
+    this.#queue = this.#rebuild();
+    this.#listen(this.#queue);
+    void broken.close().catch(() => {});
+  }
+
+  async enqueue(delivery: Delivery): Promise<EnqueueResult> {
+    const jobId = jobIdFor(delivery);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new ReceiverError(
+              'enqueue_timeout',
+              `BullMQ did not store the delivery within ${this.#enqueueTimeoutMs} ms`,
+            ),
+          ),
+        this.#enqueueTimeoutMs,
+      );
+    });
+    try {
+      const job = await Promise.race([
+        this.queue.add(delivery.type, delivery, {
+          ...this.#jobOptions,
+          ...JOB_RETRY_OPTIONS,
+          jobId,
+          // The job id is new on every add, so the deduplication key alone recognizes a repeat: it
+          // outlives the job (whatever the retention) and BullMQ then answers with the first job's id.
+          deduplication: { id: delivery.id, ttl: this.#dedupeTtlMs },
+        }),
+        timeout,
+      ]);
+      this.#everStored = true;
+      return { duplicate: job.id !== jobId };
+    } catch (error) {
+      if (error instanceof ReceiverError) throw error;
+      this.#recover();
+      throw new ReceiverError('queue_unavailable', 'BullMQ could not store the delivery', {
+        status: 503,
+        cause: error,
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Resolves when the backend answers a trivial request within `timeoutMs`, rejects otherwise (for readiness probes). */
+  async ping(timeoutMs = 1000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new ReceiverError('queue_unavailable', 'Queue backend did not answer')),
+        timeoutMs,
+      );
+    });
+    try {
+      await Promise.race([this.queue.getJobCounts('waiting'), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+    this.#producer?.disconnect();
+  }
+
+  async #checkEvictionPolicy(client: Redis): Promise<void> {
+    try {
+      const [, policy] = (await client.config('GET', 'maxmemory-policy')) as [string, string];
+      if (policy !== undefined && policy !== 'noeviction') {
+        this.#logger.warn(
+          { maxmemoryPolicy: policy },
+          `Redis maxmemory-policy is "${policy}": under memory pressure Redis may evict stored deliveries. Set it to "noeviction".`,
+        );
+      }
+    } catch {
+      // Managed Redis services often forbid CONFIG; they document their eviction policy instead.
+    }
+  }
+}

@@ -1,0 +1,119 @@
+import { type Delivery, type DeliveryProcessor, type Logger, NonRetryableError, silentLogger } from 'acadle-webhooks';
+import { createPostgresBackend, type Job, type RedisOptions, UnrecoverableError, Worker } from 'bullmq';
+import { DEFAULT_QUEUE_NAME, type PostgresConnection } from './bullmq-queue.js';
+import { redisOptionsFromUrl } from './redis-options-from-url.js';
+
+/** How a worker runs and retries deliveries. */
+export type BullMQWorkerOptions = {
+  queueName?: string;
+  /** Deliveries processed at once by this worker. @defaultValue 1 */
+  concurrency?: number;
+  /** Attempts before a delivery becomes a dead letter (BullMQ's failed set). @defaultValue 8 */
+  attempts?: number;
+  /** Delay before the first retry; doubled at each further one, with jitter. @defaultValue 1000 */
+  backoffMs?: number;
+  /** Longest delay between two attempts. @defaultValue 1 hour */
+  maxBackoffMs?: number;
+  /** How long a job stays locked to a worker that stopped renewing it before another takes it. @defaultValue 30000 */
+  lockDurationMs?: number;
+  /** How often stalled jobs (of crashed workers) are looked for. @defaultValue 30000 */
+  stalledIntervalMs?: number;
+  /** How long `close()` waits for active deliveries before abandoning them to stalled-job recovery. @defaultValue 10000 */
+  closeTimeoutMs?: number;
+  logger?: Logger;
+} & ({ redis: RedisOptions | string } | { postgres: PostgresConnection });
+
+/** A running worker. */
+export interface BullMQWorker {
+  /** The BullMQ worker underneath. */
+  readonly worker: Worker;
+  /** Stops taking jobs, aborts handlers' `signal`, and waits up to `closeTimeoutMs` for active ones. */
+  close(): Promise<void>;
+}
+
+/**
+ * Runs `processor` on the deliveries a `BullMQQueue` stores, on Redis or PostgreSQL. A thrown
+ * error retries with exponential backoff and jitter; after `attempts`, or at once for a
+ * `NonRetryableError` (an invalid payload), the job stays in BullMQ's failed set: the dead letters.
+ *
+ * @example
+ * const worker = createBullMQWorker(createProcessor({ handlers }), { redis: process.env.REDIS_URL, concurrency: 4 });
+ * process.on('SIGTERM', () => worker.close());
+ */
+export function createBullMQWorker(processor: DeliveryProcessor, options: BullMQWorkerOptions): BullMQWorker {
+  const attempts = options.attempts ?? 8;
+  const backoffMs = options.backoffMs ?? 1000;
+  const maxBackoffMs = options.maxBackoffMs ?? 3_600_000;
+  const logger = options.logger ?? silentLogger;
+  const abort = new AbortController();
+
+  const run = async (job: Job<Delivery>) => {
+    const attempt = job.attemptsMade + 1;
+    try {
+      await processor(job.data, { attempt, signal: abort.signal });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (error instanceof NonRetryableError) throw new UnrecoverableError(message);
+      if (attempt >= attempts) throw new UnrecoverableError(`Gave up after ${attempt} attempts: ${message}`);
+      throw error;
+    }
+  };
+
+  const workerOptions = {
+    concurrency: options.concurrency ?? 1,
+    lockDuration: options.lockDurationMs ?? 30_000,
+    stalledInterval: options.stalledIntervalMs ?? 30_000,
+    // A job whose worker died twice mid-way is retried once more before it counts as failed.
+    maxStalledCount: 2,
+    settings: {
+      backoffStrategy: (attemptsMade: number) => {
+        const exponential = Math.min(backoffMs * 2 ** Math.max(0, attemptsMade - 1), maxBackoffMs);
+        // Full jitter on half the delay spreads retries of many failed jobs apart.
+        return Math.round(exponential / 2 + Math.random() * (exponential / 2));
+      },
+    },
+  };
+  const queueName = options.queueName ?? DEFAULT_QUEUE_NAME;
+  const worker =
+    'redis' in options
+      ? new Worker<Delivery>(queueName, run, { ...workerOptions, connection: workerRedisOptions(options.redis) })
+      : // Typed as the Redis worker: the methods used here have the same shape on both backends.
+        (new Worker(
+          queueName,
+          run,
+          { ...workerOptions, connection: options.postgres },
+          createPostgresBackend,
+        ) as unknown as Worker<Delivery>);
+  worker.on('error', (error) => logger.warn({ err: error }, 'BullMQ worker error'));
+  worker.on('failed', (job, error) => {
+    if (job && error instanceof UnrecoverableError) {
+      logger.error(
+        { err: error, eventId: job.data.id, eventType: job.data.type, jobId: job.id },
+        'Delivery moved to dead letters',
+      );
+    }
+  });
+
+  return {
+    worker,
+    async close() {
+      abort.abort();
+      const timeoutMs = options.closeTimeoutMs ?? 10_000;
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), timeoutMs);
+      });
+      const outcome = await Promise.race([worker.close(), timedOut]);
+      clearTimeout(timer);
+      if (outcome === 'timeout') {
+        logger.warn({ timeoutMs }, 'Worker closed with deliveries still running: they will be retried as stalled jobs');
+        await worker.close(true);
+      }
+    },
+  };
+}
+
+function workerRedisOptions(redis: RedisOptions | string): RedisOptions {
+  // Workers block on Redis and must wait through outages rather than fail commands.
+  return { ...(typeof redis === 'string' ? redisOptionsFromUrl(redis) : redis), maxRetriesPerRequest: null };
+}

@@ -1,0 +1,3 @@
+export { BullMQQueue, type BullMQQueueOptions, DEFAULT_QUEUE_NAME, type PostgresConnection } from './bullmq-queue.js';
+export { type BullMQWorker, type BullMQWorkerOptions, createBullMQWorker } from './create-bullmq-worker.js';
+export { type ReplayedDelivery, type ReplayFilter, replayFailed } from './replay-failed.js';

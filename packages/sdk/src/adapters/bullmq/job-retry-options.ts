@@ -1,0 +1,9 @@
+// Jobs carry only a ceiling of attempts and a named backoff type; the worker's options decide the
+// real number of attempts and the delays (create-bullmq-worker.ts). The retry policy is thus the
+// workers' configuration, and a change to it applies to deliveries already stored.
+
+/** The backoff type stored on jobs, computed by the worker's `backoffStrategy`. */
+export const BACKOFF_TYPE = 'acadle-webhooks';
+
+/** Retry options stored on every job. */
+export const JOB_RETRY_OPTIONS = { attempts: 1_000, backoff: { type: BACKOFF_TYPE } };

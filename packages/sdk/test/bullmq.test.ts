@@ -1,0 +1,331 @@
+import { fork } from 'node:child_process';
+import { join } from 'node:path';
+import { createProcessor, type Delivery, type EventHandlers, type KnownEvent } from 'acadle-webhooks';
+import { createEvent, fixtures } from 'acadle-webhooks/testing';
+import express from 'express';
+import request from 'supertest';
+import {
+  BullMQQueue,
+  type BullMQQueueOptions,
+  type BullMQWorker,
+  type BullMQWorkerOptions,
+  createBullMQWorker,
+  replayFailed,
+} from '../src/adapters/bullmq/index.js';
+import { acadleWebhooks } from '../src/adapters/express/index.js';
+import { recordingLogger } from './harness.js';
+import { type PostgresServer, type RedisServer, startPostgres, startRedis } from './services.js';
+import { waitFor } from './wait-for.js';
+
+jest.setTimeout(90_000);
+
+type Connection = { redis: string } | { postgres: Record<string, unknown> };
+
+interface Backend {
+  name: string;
+  connection(): Connection;
+  /** Makes the store unreachable, as a crash would. */
+  breakDown(): Promise<void>;
+  /** Brings it back, with its data. */
+  restore(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function redisBackend(): Promise<Backend> {
+  const server: RedisServer = await startRedis();
+  return {
+    name: 'Redis',
+    connection: () => ({ redis: server.url }),
+    breakDown: () => server.kill(),
+    restore: () => server.start(),
+    stop: () => server.stop(),
+  };
+}
+
+async function postgresBackend(): Promise<Backend> {
+  const server: PostgresServer = await startPostgres();
+  return {
+    name: 'PostgreSQL',
+    connection: () => ({ postgres: { ...server.connection, migrate: true } }),
+    breakDown: () => server.pause(),
+    restore: () => server.start(),
+    stop: () => server.stop(),
+  };
+}
+
+const delivery = (body: object | string, id?: string): Delivery => {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const parsed = JSON.parse(text);
+  return {
+    id: id ?? String(parsed.id),
+    type: parsed.type,
+    body: text,
+    receivedAt: new Date().toISOString(),
+    request: { remoteAddress: '127.0.0.1', userAgent: 'test', contentType: 'application/json' },
+  };
+};
+
+describe.each([
+  ['Redis', redisBackend],
+  ['PostgreSQL', postgresBackend],
+])('BullMQ on %s', (_, startBackend) => {
+  let backend: Backend;
+  let sequence = 0;
+  const cleanups: (() => Promise<void>)[] = [];
+
+  beforeAll(async () => {
+    backend = await startBackend();
+  });
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
+  });
+  afterAll(async () => {
+    await backend?.stop();
+  });
+
+  function newQueue(options: Partial<BullMQQueueOptions> = {}) {
+    sequence += 1;
+    const queueName = `test-${sequence}-${Date.now()}`;
+    const queue = new BullMQQueue({ ...backend.connection(), queueName, ...options } as BullMQQueueOptions);
+    cleanups.push(() => queue.close());
+    return { queue, queueName };
+  }
+
+  function newWorker(
+    queueName: string,
+    handlers: EventHandlers,
+    options: Partial<BullMQWorkerOptions> = {},
+    extra = {},
+  ): BullMQWorker {
+    const worker = createBullMQWorker(createProcessor({ handlers, ...extra }), {
+      ...backend.connection(),
+      queueName,
+      backoffMs: 50,
+      ...options,
+    } as BullMQWorkerOptions);
+    cleanups.push(() => worker.close());
+    return worker;
+  }
+
+  it('stores and processes every event type, handlers seeing the narrowed event', async () => {
+    const { queue, queueName } = newQueue();
+    const seen: string[] = [];
+    const record = (event: KnownEvent) => void seen.push(event.type);
+    newWorker(queueName, {
+      user_registered: record,
+      user_course_completed: (event) => {
+        expect(event.data.course.completed_at).toBeInstanceOf(Date);
+        record(event);
+      },
+      user_lessons_completed: record,
+      user_certificate_issued: record,
+      user_badge_updated: record,
+    });
+    for (const body of Object.values(fixtures))
+      expect(await queue.enqueue(delivery(body))).toEqual({ duplicate: false });
+    await waitFor('five processed events', () => seen.length === 5);
+    expect(seen.sort()).toEqual(Object.keys(fixtures).sort());
+  });
+
+  it('stores 50 concurrent identical deliveries once and processes the event once', async () => {
+    const { queue, queueName } = newQueue();
+    const same = delivery(createEvent('user_registered'));
+    const answers = await Promise.all(Array.from({ length: 50 }, () => queue.enqueue({ ...same })));
+    expect(answers.filter((answer) => !answer.duplicate)).toHaveLength(1);
+    let runs = 0;
+    newWorker(queueName, { user_registered: () => void (runs += 1) });
+    await waitFor('the event processed', async () => (await queue.queue.getCompletedCount()) === 1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(runs).toBe(1);
+    expect(await queue.queue.getJobCountByTypes('waiting', 'active', 'delayed', 'completed', 'failed')).toBe(1);
+  });
+
+  it('recognizes a duplicate after the first job completed and was removed', async () => {
+    const { queue, queueName } = newQueue({ jobOptions: { removeOnComplete: true } });
+    const first = delivery(createEvent('user_registered'));
+    expect(await queue.enqueue(first)).toEqual({ duplicate: false });
+    let runs = 0;
+    newWorker(queueName, { user_registered: () => void (runs += 1) });
+    await waitFor(
+      'the first job gone',
+      async () => runs === 1 && (await queue.queue.getJobCountByTypes('waiting', 'active', 'completed')) === 0,
+    );
+    expect(await queue.enqueue({ ...first, receivedAt: new Date().toISOString() })).toEqual({ duplicate: true });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(runs).toBe(1);
+  });
+
+  it('retries a failing handler with backoff, keeps it as a dead letter, and replays it', async () => {
+    const { queue, queueName } = newQueue();
+    const attempts: { attempt: number; at: number }[] = [];
+    let sinkUp = false;
+    newWorker(
+      queueName,
+      {
+        user_course_completed: (_, context) => {
+          attempts.push({ attempt: context.attempt, at: Date.now() });
+          if (!sinkUp) throw new Error('CRM unreachable');
+        },
+      },
+      { attempts: 3, backoffMs: 100 },
+    );
+    const event = createEvent('user_course_completed');
+    await queue.enqueue(delivery(event));
+    await waitFor('a dead letter', async () => (await queue.queue.getFailedCount()) === 1);
+    expect(attempts.map((entry) => entry.attempt)).toEqual([1, 2, 3]);
+    // Exponential with jitter: the second wait is at least the first's minimum (100 / 2 ms, then 200 / 2 ms).
+    expect((attempts[1]?.at ?? 0) - (attempts[0]?.at ?? 0)).toBeGreaterThanOrEqual(45);
+    expect((attempts[2]?.at ?? 0) - (attempts[1]?.at ?? 0)).toBeGreaterThanOrEqual(95);
+    const [failed] = await queue.queue.getFailed();
+    expect(failed?.failedReason).toBe('Gave up after 3 attempts: CRM unreachable');
+
+    sinkUp = true;
+    expect(await replayFailed({ queue, filter: { type: 'user_badge_updated' } })).toEqual([]);
+    const replayed = await replayFailed({ queue, filter: { ids: [event.id] } });
+    expect(replayed).toEqual([
+      expect.objectContaining({
+        eventId: event.id,
+        eventType: 'user_course_completed',
+        failedReason: expect.any(String),
+      }),
+    ]);
+    await waitFor('the replayed job completed', async () => (await queue.queue.getCompletedCount()) === 1);
+    expect(attempts.at(-1)?.attempt).toBe(1);
+    expect(await queue.queue.getFailedCount()).toBe(0);
+  });
+
+  it('dead-letters an invalid payload at once, with the problem paths in the reason', async () => {
+    const { queue, queueName } = newQueue();
+    const invalid: string[] = [];
+    let handled = 0;
+    newWorker(
+      queueName,
+      { user_registered: () => void (handled += 1) },
+      {},
+      { onInvalid: (error: Error) => void invalid.push(error.message) },
+    );
+    const body = createEvent('user_registered', { data: { user: { created_at: 'not a date' } } });
+    await queue.enqueue(delivery(body));
+    await waitFor('a dead letter', async () => (await queue.queue.getFailedCount()) === 1);
+    const [failed] = await queue.queue.getFailed();
+    expect(failed?.attemptsMade).toBe(1);
+    expect(failed?.failedReason).toContain('data.user.created_at');
+    expect(failed?.data.body).toBe(JSON.stringify(body));
+    expect(invalid).toHaveLength(1);
+    expect(handled).toBe(0);
+  });
+
+  it('sends unknown event types to onUnknown and completes them', async () => {
+    const { queue, queueName } = newQueue();
+    const unknown: string[] = [];
+    newWorker(queueName, {}, {}, { onUnknown: (event: { type: string }) => void unknown.push(event.type) });
+    await queue.enqueue(delivery('{"id":"u-1","type":"user_quiz_passed","data":{"score":3}}'));
+    await waitFor('the unknown event completed', async () => (await queue.queue.getCompletedCount()) === 1);
+    expect(unknown).toEqual(['user_quiz_passed']);
+  });
+
+  it('answers 503 within the timeout while the store is down, and recovers by itself', async () => {
+    const { queue } = newQueue({ enqueueTimeoutMs: 1500 });
+    const app = express().use(
+      '/hooks',
+      acadleWebhooks({ queue, auth: 'none', logger: recordingLogger(), enqueueTimeoutMs: 1500 }),
+    );
+    await request(app)
+      .post('/hooks')
+      .type('json')
+      .send(JSON.stringify(createEvent('user_registered')))
+      .expect(200);
+    await backend.breakDown();
+    try {
+      const started = Date.now();
+      const down = await request(app)
+        .post('/hooks')
+        .type('json')
+        .send(JSON.stringify(createEvent('user_registered')));
+      expect(down.status).toBe(503);
+      expect(Date.now() - started).toBeLessThan(3000);
+      await expect(queue.enqueue(delivery(createEvent('user_registered')))).rejects.toMatchObject({
+        code: expect.stringMatching(/queue_unavailable|enqueue_timeout/),
+      });
+    } finally {
+      await backend.restore();
+    }
+    const pending = JSON.stringify(createEvent('user_registered'));
+    await waitFor(
+      'the queue to store again',
+      async () => (await request(app).post('/hooks').type('json').send(pending)).status === 200,
+      30_000,
+    );
+    const again = await request(app).post('/hooks').type('json').send(pending).expect(200);
+    expect(again.body.duplicate).toBe(true);
+  });
+
+  it('recovers a queue created while the store was down', async () => {
+    await backend.breakDown();
+    let queue: BullMQQueue;
+    try {
+      ({ queue } = newQueue({ enqueueTimeoutMs: 500 }));
+      await expect(queue.enqueue(delivery(createEvent('user_registered')))).rejects.toBeDefined();
+    } finally {
+      await backend.restore();
+    }
+    await waitFor(
+      'the queue to store',
+      () =>
+        queue.enqueue(delivery(createEvent('user_registered'))).then(
+          ({ duplicate }) => !duplicate,
+          () => false,
+        ),
+      30_000,
+    );
+  });
+
+  it('processes a job whose worker was killed mid-job, once another worker runs', async () => {
+    const { queue, queueName } = newQueue();
+    const connection = Object.values(backend.connection())[0];
+    const child = fork(
+      join(__dirname, 'bullmq-worker-process.ts'),
+      [backend.name === 'Redis' ? 'redis' : 'postgres', JSON.stringify(connection), queueName, '60000'],
+      {
+        execArgv: ['--import', 'tsx'],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      },
+    );
+    const started = new Promise((resolve) =>
+      child.on('message', (message: { started?: string }) => message.started && resolve(message.started)),
+    );
+    const event = createEvent('user_registered');
+    await queue.enqueue(delivery(event));
+    expect(await started).toBe(event.id);
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+
+    let processed = 0;
+    newWorker(
+      queueName,
+      { user_registered: () => void (processed += 1) },
+      { lockDurationMs: 1000, stalledIntervalMs: 500 },
+    );
+    await waitFor(
+      'the stalled job processed',
+      async () => processed === 1 && (await queue.queue.getCompletedCount()) === 1,
+      30_000,
+    );
+  });
+});
+
+describe('BullMQ on Redis with an eviction policy', () => {
+  it('warns at start when maxmemory-policy is not noeviction', async () => {
+    const server = await startRedis(['--maxmemory-policy', 'allkeys-lru']);
+    const logger = recordingLogger();
+    const queue = new BullMQQueue({ redis: server.url, queueName: 'eviction', logger });
+    try {
+      await waitFor('the warning', () => logger.lines.find((line) => line.level === 'warn'));
+      expect(logger.lines.find((line) => line.level === 'warn')?.message).toMatch(/allkeys-lru.*noeviction/);
+    } finally {
+      await queue.close();
+      await server.stop();
+    }
+  });
+});
