@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createProcessor, type Delivery, type EventHandlers, type KnownEvent } from 'acadle-webhooks';
 import { createEvent, fixtures } from 'acadle-webhooks/testing';
 import express from 'express';
+import { Redis } from 'ioredis';
 import request from 'supertest';
 import {
   BullMQQueue,
@@ -312,6 +313,29 @@ describe.each([
       async () => processed === 1 && (await queue.queue.getCompletedCount()) === 1,
       30_000,
     );
+  });
+});
+
+describe('BullMQ on Redis with your own connection', () => {
+  it('uses an ioredis instance as is, and leaves it open on close', async () => {
+    const server = await startRedis();
+    const client = new Redis({
+      port: server.port,
+      host: '127.0.0.1',
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+    });
+    const queue = new BullMQQueue({ redis: client, queueName: 'own-connection' });
+    try {
+      await waitFor('the client to connect', () => client.status === 'ready');
+      expect(await queue.enqueue(delivery(createEvent('user_registered')))).toEqual({ duplicate: false });
+      expect(await queue.queue.getWaitingCount()).toBe(1);
+      await queue.close();
+      expect(await client.ping()).toBe('PONG');
+    } finally {
+      client.disconnect();
+      await server.stop();
+    }
   });
 });
 

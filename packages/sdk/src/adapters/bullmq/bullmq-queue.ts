@@ -40,8 +40,11 @@ export type BullMQQueueOptions = {
   logger?: Logger;
 } & (
   | {
-      /** Redis: connection options (a dedicated, fail-fast producer connection is made from them) or a URL. */
-      redis: RedisOptions | string;
+      /**
+       * Redis: a URL or connection options, from which a dedicated, fail-fast producer connection
+       * is made; or an ioredis instance, used as is (make it fail fast, and share it with no worker).
+       */
+      redis: RedisOptions | string | Redis;
       queueName?: string;
     }
   | {
@@ -61,7 +64,7 @@ const FOUR_DAYS_MS = 4 * 86_400_000;
  * Settings for the producer connection on the HTTP path: it must fail fast rather than wait for
  * Redis (workers, by contrast, need `maxRetriesPerRequest: null` and must not share it).
  */
-export function producerRedisOptions(redis: RedisOptions | string): RedisOptions {
+function producerRedisOptions(redis: RedisOptions | string): RedisOptions {
   const base: RedisOptions = typeof redis === 'string' ? redisOptionsFromUrl(redis) : redis;
   return {
     connectTimeout: 2000,
@@ -104,11 +107,14 @@ export class BullMQQueue implements EventQueue {
     if ('queue' in options) {
       this.#queue = options.queue;
     } else if ('redis' in options) {
-      this.#producer = new Redis(producerRedisOptions(options.redis));
+      const owned = !(options.redis instanceof Redis);
+      const client = options.redis instanceof Redis ? options.redis : new Redis(producerRedisOptions(options.redis));
       // Errors surface through `enqueue`; without a listener ioredis would print each reconnection failure.
-      this.#producer.on('error', () => {});
-      this.#queue = new Queue(options.queueName ?? DEFAULT_QUEUE_NAME, { connection: this.#producer });
-      this.#producer.once('ready', () => void this.#checkEvictionPolicy(this.#producer as Redis));
+      if (owned) client.on('error', () => {});
+      this.#producer = owned ? client : undefined;
+      this.#queue = new Queue(options.queueName ?? DEFAULT_QUEUE_NAME, { connection: client });
+      if (client.status === 'ready') void this.#checkEvictionPolicy(client);
+      else client.once('ready', () => void this.#checkEvictionPolicy(client));
     } else {
       const postgres =
         typeof options.postgres === 'object' && !('query' in options.postgres)
