@@ -1,11 +1,12 @@
 // pnpm bench:pipeline — deliveries per second through BullMQQueue.enqueue + createBullMQWorker
 // (no-op handler) against raw BullMQ `add` + `Worker` (no-op processor), on Redis and on embedded
 // PostgreSQL, side by side in alternating rounds (A B A B ...). Medians reported.
+
+import { startPostgres, startRedis } from 'acadle-webhooks-test-harness';
 import { createPostgresBackend, Queue, Worker } from 'bullmq';
 import { BullMQQueue, createBullMQWorker, type PostgresConnection } from '../src/adapters/bullmq/index.js';
 import { createProcessor, type Delivery } from '../src/index.js';
 import { createEvent } from '../src/testing/index.js';
-import { startPostgres, startRedis } from '../test/services.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const IN_FLIGHT = 50;

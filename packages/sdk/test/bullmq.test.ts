@@ -2,6 +2,13 @@ import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { createProcessor, type Delivery, type EventHandlers, type KnownEvent } from 'acadle-webhooks';
 import { createEvent, fixtures } from 'acadle-webhooks/testing';
+import {
+  type PostgresServer,
+  type RedisServer,
+  startPostgres,
+  startRedis,
+  waitFor,
+} from 'acadle-webhooks-test-harness';
 import express from 'express';
 import { Redis } from 'ioredis';
 import request from 'supertest';
@@ -15,8 +22,6 @@ import {
 } from '../src/adapters/bullmq/index.js';
 import { acadleWebhooks } from '../src/adapters/express/index.js';
 import { recordingLogger } from './harness.js';
-import { type PostgresServer, type RedisServer, startPostgres, startRedis } from './services.js';
-import { waitFor } from './wait-for.js';
 
 jest.setTimeout(90_000);
 
