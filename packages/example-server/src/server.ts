@@ -1,15 +1,79 @@
-// The reference server arrives with the receiver issue (HTTP endpoint, queue, worker). Until then,
-// `pnpm start` shows what the SDK makes of Acadle's documented example deliveries.
-import { parseEvent } from 'acadle-webhooks';
-import { fixtures } from 'acadle-webhooks/testing';
+// Starts the reference server: configuration, queue backend, worker, HTTP, graceful shutdown.
+import type { Server } from 'node:http';
+import { createApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createHandlers } from './handlers/index.js';
+import { createLogger } from './logger.js';
+import { createMetrics } from './metrics.js';
+import { createQueueBackend } from './queue-backend.js';
+import { HttpSink } from './sinks/http-sink.js';
+import { LogSink } from './sinks/log-sink.js';
+import { resolveWebhookTokens } from './webhook-tokens.js';
+import { createWorkerProcessor } from './worker.js';
 
-for (const body of Object.values(fixtures)) {
-  const result = parseEvent(body);
-  if (!result.ok) {
-    console.error(result.error.message);
-    process.exitCode = 1;
-    continue;
-  }
-  const { raw: _raw, ...event } = result.event;
-  console.log(JSON.stringify(event, null, 2));
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`Configuration error: ${error.message}`);
+  process.exit(1);
 }
+
+const logger = createLogger(config);
+const backend = await createQueueBackend(config, logger);
+const metrics = createMetrics(() => backend.jobCounts());
+
+if (config.role !== 'web') {
+  // Replace LogSink with your own Sink to send actions where your academy needs them.
+  const sink = config.forward
+    ? new HttpSink(config.forward.url, config.forward.timeoutMs)
+    : new LogSink(logger.child({ component: 'sink' }));
+  backend.startWorker(createWorkerProcessor(createHandlers(sink), logger.child({ component: 'worker' }), metrics));
+}
+
+let server: Server | undefined;
+if (config.role !== 'worker') {
+  const { tokens, generated } = resolveWebhookTokens(config);
+  const app = createApp({ config, backend, metrics, logger, webhookTokens: tokens });
+  server = app.listen(config.port, config.host);
+  await new Promise<void>((resolve, reject) => {
+    server?.once('listening', resolve).once('error', reject);
+  });
+  // Slow or stalled clients must not hold connections: Acadle sends small bodies quickly.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = 5_000;
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info({ port, queueBackend: config.queueBackend, role: config.role }, 'listening');
+  if (generated && tokens) {
+    const base = config.publicUrl ?? `http://localhost:${port}`;
+    // Printed, never logged: this URL is the secret Acadle will post to.
+    console.log(`\nAcadle endpoint URL (paste it in Admin > Webhooks):\n  ${base}/webhooks/acadle/${tokens[0]}\n`);
+  }
+} else {
+  logger.info({ queueBackend: config.queueBackend, role: config.role }, 'worker started');
+}
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down');
+  const deadline = setTimeout(() => {
+    logger.error({}, 'shutdown took too long: exiting');
+    process.exit(1);
+  }, config.shutdownTimeoutMs + 20_000);
+  deadline.unref();
+  if (server) {
+    const closed = new Promise((resolve) => server?.close(resolve));
+    server.closeIdleConnections();
+    await closed;
+  }
+  await backend.close();
+  logger.info({}, 'stopped');
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

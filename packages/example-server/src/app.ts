@@ -1,0 +1,78 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import { redactUrl } from 'acadle-webhooks';
+import { acadleWebhooks } from 'acadle-webhooks/express';
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { adminAuth } from './admin-auth.js';
+import type { Config } from './config.js';
+import type { Metrics } from './metrics.js';
+import type { QueueBackend } from './queue-backend.js';
+
+const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+/** Builds the Express app (no listen): webhook endpoint, health, metrics, admin. */
+export function createApp(options: {
+  config: Config;
+  backend: QueueBackend;
+  metrics: Metrics;
+  logger: Logger;
+  webhookTokens: string[] | undefined;
+}): Express {
+  const { config, backend, metrics, logger } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(
+    pinoHttp({
+      logger,
+      autoLogging: { ignore: (request) => QUIET_PATHS.has(request.url ?? '') },
+      // The token travels in the URL: never log it.
+      serializers: {
+        req: (request: { method: string; url: string; id: unknown }) => ({
+          id: request.id,
+          method: request.method,
+          url: redactUrl(request.url),
+        }),
+      },
+      customLogLevel: (_, response, error) => (error || response.statusCode >= 500 ? 'warn' : 'info'),
+    }),
+  );
+
+  if (config.role !== 'worker') {
+    app.use(
+      '/webhooks/acadle',
+      acadleWebhooks({
+        queue: backend.queue,
+        auth: options.webhookTokens ? { tokens: options.webhookTokens } : 'none',
+        logger: logger.child({ component: 'receiver' }),
+        onResponse: (outcome) => metrics.observeResponse(outcome),
+      }),
+    );
+  }
+
+  app.get('/healthz', (_, response) => {
+    response.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_, response) => {
+    try {
+      await backend.ping();
+      response.json({ status: 'ready', queueBackend: config.queueBackend });
+    } catch {
+      response.status(503).json({ status: 'unavailable', queueBackend: config.queueBackend });
+    }
+  });
+  app.get('/metrics', async (_, response) => {
+    response.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  if (config.admin && backend.bullQueue) {
+    const board = new ExpressAdapter();
+    board.setBasePath('/admin/queues');
+    createBullBoard({ queues: [new BullMQAdapter(backend.bullQueue)], serverAdapter: board });
+    app.use('/admin', adminAuth(config.admin));
+    app.use('/admin/queues', board.getRouter());
+  }
+  return app;
+}

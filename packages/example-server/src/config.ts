@@ -1,0 +1,106 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+// Environment -> typed configuration, validated once at start. Everything else receives `Config`.
+
+const list = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string().regex(/^[A-Za-z0-9._~-]{16,256}$/, 'each token: 16 to 256 URL-safe characters')));
+
+const flag = z.enum(['0', '1', 'true', 'false']).transform((value) => value === '1' || value === 'true');
+
+const environment = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: z.url().optional(),
+  DATA_DIR: z.string().min(1).optional(),
+  QUEUE_BACKEND: z.enum(['embedded', 'redis', 'postgres', 'memory']).optional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  ROLE: z.enum(['all', 'web', 'worker']).default('all'),
+  WEBHOOK_TOKENS: list.optional(),
+  WEBHOOK_AUTH: z.enum(['token', 'none']).default('token'),
+  ADMIN_USER: z.string().min(1).default('admin'),
+  ADMIN_PASSWORD: z.string().min(8, 'at least 8 characters').optional(),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(4),
+  WORKER_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  WORKER_BACKOFF_MS: z.coerce.number().int().min(1).default(1000),
+  WORKER_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
+  FORWARD_URL: z.url({ protocol: /^https?$/ }).optional(),
+  FORWARD_TIMEOUT_MS: z.coerce.number().int().min(1).default(5000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_PRETTY: flag.optional(),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+});
+
+/** The server's configuration. */
+export type Config = ReturnType<typeof loadConfig>;
+
+/** The default data directory: `.data` in this package. */
+const defaultDataDir = resolve(import.meta.dirname, '..', '.data');
+
+/** Reads and checks the environment; throws `ConfigError` with one line naming the bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = environment.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`${String(issue?.path[0])}: ${issue?.message}`);
+  }
+  const values = parsed.data;
+  const queueBackend =
+    values.QUEUE_BACKEND ?? (values.REDIS_URL ? 'redis' : values.DATABASE_URL ? 'postgres' : 'embedded');
+  if (queueBackend === 'redis' && !values.REDIS_URL)
+    throw new ConfigError('REDIS_URL: required with QUEUE_BACKEND=redis');
+  if (queueBackend === 'postgres' && !values.DATABASE_URL) {
+    throw new ConfigError('DATABASE_URL: required with QUEUE_BACKEND=postgres');
+  }
+  const shared = queueBackend === 'redis' || queueBackend === 'postgres';
+  if (shared && !values.WEBHOOK_TOKENS && values.WEBHOOK_AUTH !== 'none' && values.ROLE !== 'worker') {
+    throw new ConfigError(
+      `WEBHOOK_TOKENS: required with QUEUE_BACKEND=${queueBackend} (or WEBHOOK_AUTH=none to accept unauthenticated deliveries)`,
+    );
+  }
+  if ((queueBackend === 'embedded' || queueBackend === 'memory') && values.ROLE !== 'all') {
+    throw new ConfigError(
+      `ROLE: web and worker need a shared queue (QUEUE_BACKEND=redis or postgres), not ${queueBackend}`,
+    );
+  }
+  return {
+    port: values.PORT,
+    host: values.HOST,
+    publicUrl: values.PUBLIC_URL,
+    dataDir: resolve(values.DATA_DIR ?? defaultDataDir),
+    queueBackend,
+    redisUrl: values.REDIS_URL,
+    databaseUrl: values.DATABASE_URL,
+    embeddedPostgresPort: values.EMBEDDED_POSTGRES_PORT,
+    role: values.ROLE,
+    webhookTokens: values.WEBHOOK_TOKENS,
+    webhookAuth: values.WEBHOOK_AUTH,
+    admin: values.ADMIN_PASSWORD ? { username: values.ADMIN_USER, password: values.ADMIN_PASSWORD } : undefined,
+    worker: {
+      concurrency: values.WORKER_CONCURRENCY,
+      attempts: values.WORKER_ATTEMPTS,
+      backoffMs: values.WORKER_BACKOFF_MS,
+      // A crashed worker's jobs are taken over after this long (lock expiry, then the next stalled check).
+      lockDurationMs: values.WORKER_LOCK_MS,
+      stalledIntervalMs: values.WORKER_LOCK_MS,
+    },
+    forward: values.FORWARD_URL ? { url: values.FORWARD_URL, timeoutMs: values.FORWARD_TIMEOUT_MS } : undefined,
+    log: { level: values.LOG_LEVEL, pretty: values.LOG_PRETTY ?? Boolean(process.stdout.isTTY) },
+    shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+/** A configuration problem, reported as one line at start. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly code = 'invalid_config';
+}

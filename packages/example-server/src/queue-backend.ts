@@ -1,0 +1,88 @@
+import { type DeliveryProcessor, type EventQueue, MemoryQueue } from 'acadle-webhooks';
+import { BullMQQueue, type BullMQWorker, createBullMQWorker, type PostgresConnection } from 'acadle-webhooks/bullmq';
+import type { Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { startEmbeddedDatabase } from './embedded-database.js';
+
+/** The queue the server stores into and works from, whatever its backend. */
+export interface QueueBackend {
+  queue: EventQueue;
+  /** The BullMQ queue, for Bull Board; none in memory mode. */
+  bullQueue: Queue | undefined;
+  /** Resolves when the backend answers, rejects otherwise. */
+  ping(): Promise<void>;
+  jobCounts(): Promise<Record<string, number>>;
+  /** Starts processing with `processor` (ROLE all or worker). */
+  startWorker(processor: DeliveryProcessor): void;
+  /** Closes the worker (bounded), the queue, and the embedded database. */
+  close(): Promise<void>;
+}
+
+/** Connects to (or starts) the configured backend. */
+export async function createQueueBackend(config: Config, logger: Logger): Promise<QueueBackend> {
+  if (config.queueBackend === 'memory') return memoryBackend(config, logger);
+
+  const database =
+    config.queueBackend === 'embedded'
+      ? await startEmbeddedDatabase(config.dataDir, config.embeddedPostgresPort, logger)
+      : undefined;
+  const connection: { redis: string } | { postgres: PostgresConnection } =
+    config.queueBackend === 'redis'
+      ? { redis: config.redisUrl as string }
+      : {
+          postgres: database
+            ? { ...database.connection, migrate: true }
+            : { connectionString: config.databaseUrl, migrate: true },
+        };
+  const queue = new BullMQQueue({ ...connection, logger: logger.child({ component: 'queue' }) });
+  let worker: BullMQWorker | undefined;
+  return {
+    queue,
+    bullQueue: queue.queue,
+    ping: () => queue.ping(),
+    async jobCounts() {
+      return queue.queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
+    },
+    startWorker(processor) {
+      worker = createBullMQWorker(processor, {
+        ...connection,
+        ...config.worker,
+        closeTimeoutMs: config.shutdownTimeoutMs,
+        logger: logger.child({ component: 'worker' }),
+      });
+    },
+    async close() {
+      await worker?.close();
+      await queue.close();
+      await database?.stop();
+    },
+  };
+}
+
+function memoryBackend(config: Config, logger: Logger): QueueBackend {
+  logger.warn(
+    { queueBackend: 'memory' },
+    'QUEUE_BACKEND=memory is not durable: deliveries acknowledged but not yet processed are lost when the process stops',
+  );
+  let processor: DeliveryProcessor | undefined;
+  const { concurrency, attempts, backoffMs } = config.worker;
+  const queue = new MemoryQueue({
+    processor: (delivery, context) => processor?.(delivery, context),
+    concurrency,
+    attempts,
+    backoffMs,
+  });
+  return {
+    queue,
+    bullQueue: undefined,
+    ping: async () => {},
+    async jobCounts() {
+      return { pending: queue.pending, completed: queue.processed, failed: queue.deadLetters.length };
+    },
+    startWorker(chosen) {
+      processor = chosen;
+    },
+    close: () => queue.close(config.shutdownTimeoutMs),
+  };
+}

@@ -1,0 +1,13 @@
+/** Something a handler asks the outside world to do, keyed so that the receiver can do it once. */
+export interface Action {
+  /** What to do, e.g. `crm.mark_course_complete`. */
+  kind: string;
+  /** Same event, same key: a sink (or the system behind it) ignores a key it has already seen. */
+  idempotencyKey: string;
+  payload: Record<string, unknown>;
+}
+
+/** Where handlers send their actions: your CRM, chat, database. Throwing makes the delivery retry. */
+export interface Sink {
+  send(action: Action): Promise<void>;
+}

@@ -1,0 +1,195 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createEvent, fixtures } from 'acadle-webhooks/testing';
+import { type RedisServer, startRedis, waitFor } from 'acadle-webhooks-test-harness';
+import { createPostgresBackend, Queue } from 'bullmq';
+import { post, processedIds, type ServerProcess, startServer } from './server-process.js';
+
+const TOKEN = 'e2e_token_0123456789abcdef';
+const running: ServerProcess[] = [];
+const redisServers: RedisServer[] = [];
+const cleanups: (() => Promise<void>)[] = [];
+
+async function server(env: Record<string, string>, options?: Parameters<typeof startServer>[1]) {
+  const started = await startServer(env, options);
+  running.push(started);
+  return started;
+}
+
+async function redis() {
+  const started = await startRedis();
+  redisServers.push(started);
+  return started;
+}
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup().catch(() => {});
+  for (const started of running.splice(0)) await started.stop('SIGKILL');
+  for (const started of redisServers.splice(0)) await started.stop();
+});
+
+/** Reads the ids of completed jobs straight from the server's embedded PostgreSQL. */
+async function completedEventIds(target: ServerProcess): Promise<() => Promise<Set<string>>> {
+  const started = await target.waitForLog('the database port', (line) => line.msg === 'Embedded PostgreSQL started');
+  const password = readFileSync(join(target.dataDir, 'postgres-password'), 'utf8').trim();
+  const connection = {
+    host: '127.0.0.1',
+    port: Number(started.port),
+    user: 'postgres',
+    password,
+    database: 'postgres',
+  };
+  const queue = new Queue('acadle-webhooks', { connection }, createPostgresBackend);
+  cleanups.push(() => queue.close());
+  return async () => {
+    const jobs = await queue.getJobs(['completed'], 0, -1);
+    return new Set(jobs.map((job) => String(job.data.id)));
+  };
+}
+
+async function metric(target: ServerProcess, line: RegExp): Promise<number> {
+  const text = await (await fetch(`${target.url}/metrics`)).text();
+  const match = text.split('\n').find((row) => line.test(row));
+  return match ? Number(match.split(' ').at(-1)) : 0;
+}
+
+async function postAllFixtures(target: ServerProcess, path: string) {
+  for (const body of Object.values(fixtures)) {
+    const answer = await post(target, path, body);
+    expect(answer).toEqual({ status: 200, body: { received: true, id: JSON.parse(body).id, duplicate: false } });
+  }
+  await waitFor('five events processed', () => processedIds(target).length === 5);
+  const processed = target.logs.filter((line) => line.msg === 'event processed');
+  expect(processed.map((line) => line.type).sort()).toEqual(Object.keys(fixtures).sort());
+  for (const line of processed) expect(line).toMatchObject({ attempt: 1, durationMs: expect.any(Number) });
+}
+
+describe('the reference server', () => {
+  it('memory mode: warns it is not durable, processes the five examples, counts them, and processes a duplicate once', async () => {
+    const target = await server({ QUEUE_BACKEND: 'memory', WEBHOOK_TOKENS: TOKEN });
+    expect(target.logs.some((line) => line.level === 40 && /not durable/.test(String(line.msg)))).toBe(true);
+    await postAllFixtures(target, `/webhooks/acadle/${TOKEN}`);
+    const again = await post(target, `/webhooks/acadle?token=${TOKEN}`, fixtures.user_registered);
+    expect(again.body.duplicate).toBe(true);
+    expect(await metric(target, /^acadle_webhook_requests_total\{status="200"\}/)).toBe(6);
+    expect(await metric(target, /^acadle_webhook_events_processed_total\{type="user_registered",outcome="ok"\}/)).toBe(
+      1,
+    );
+    expect(await metric(target, /^acadle_webhook_enqueue_duration_seconds_count/)).toBe(6);
+    expect(processedIds(target)).toHaveLength(5);
+    expect((await post(target, '/webhooks/acadle/wrong_token_0123456789', fixtures.user_registered)).status).toBe(401);
+    expect(JSON.stringify(target.logs)).not.toContain(TOKEN);
+  });
+
+  it('embedded mode: generates a token, prints the endpoint URL, processes events durably, and stops cleanly', async () => {
+    const target = await server({ ADMIN_PASSWORD: 'admin-password-1' });
+    const token = readFileSync(join(target.dataDir, 'webhook-token'), 'utf8').trim();
+    expect(token).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(target.stdout()).toContain(`http://localhost:${target.port}/webhooks/acadle/${token}`);
+    await postAllFixtures(target, `/webhooks/acadle/${token}`);
+    expect((await fetch(`${target.url}/readyz`)).status).toBe(200);
+    expect((await fetch(`${target.url}/healthz`)).status).toBe(200);
+    expect(await metric(target, /^acadle_webhook_queue_jobs\{state="completed"\}/)).toBe(5);
+
+    // Bull Board on the Postgres backend, behind Basic auth.
+    expect((await fetch(`${target.url}/admin/queues`)).status).toBe(401);
+    const board = await fetch(`${target.url}/admin/queues/api/queues`, {
+      headers: { authorization: `Basic ${Buffer.from('admin:admin-password-1').toString('base64')}` },
+    });
+    expect(board.status).toBe(200);
+    expect(JSON.stringify(await board.json())).toContain('acadle-webhooks');
+
+    expect(await target.stop('SIGTERM')).toBe(0);
+    expect(target.logs.at(-1)?.msg).toBe('stopped');
+    expect(JSON.stringify(target.logs)).not.toContain(token);
+
+    // Same data directory: the token is kept, and the events are remembered as duplicates.
+    const restarted = await server({}, { dataDir: target.dataDir });
+    const again = await post(restarted, `/webhooks/acadle/${token}`, fixtures.user_badge_updated);
+    expect(again).toEqual({ status: 200, body: { received: true, id: 'b2c2eUgzU2lWcTkx', duplicate: true } });
+  });
+
+  it('embedded mode: after kill -9 mid-stream and a restart, every acknowledged event is processed', async () => {
+    // A short lock, so that jobs the killed process held are taken over within seconds.
+    const env = { WEBHOOK_TOKENS: TOKEN, WORKER_LOCK_MS: '2000' };
+    const first = await server(env);
+    const deliveries = Array.from({ length: 120 }, () => JSON.stringify(createEvent('user_lessons_completed')));
+    const acknowledged = new Set<string>();
+    let sent = 0;
+    const stream = (async () => {
+      for (const body of deliveries) {
+        sent += 1;
+        const answer = await post(first, `/webhooks/acadle/${TOKEN}`, body).catch(() => undefined);
+        if (answer?.status === 200) acknowledged.add(JSON.parse(body).id);
+        if (answer === undefined) break;
+      }
+    })();
+    await waitFor('some deliveries acknowledged', () => acknowledged.size >= 30);
+    await first.stop('SIGKILL');
+    await stream;
+    expect(acknowledged.size).toBeLessThan(deliveries.length);
+
+    const second = await server(env, { dataDir: first.dataDir });
+    // Acadle retries what was not acknowledged. A retry of an acknowledged event is a duplicate; an
+    // unacknowledged one may be too (stored just before the crash, its answer lost), or may be new.
+    for (const body of deliveries) {
+      const { id } = JSON.parse(body);
+      const answer = await post(second, `/webhooks/acadle/${TOKEN}`, body);
+      expect(answer.status).toBe(200);
+      if (acknowledged.has(id)) expect(answer.body.duplicate).toBe(true);
+    }
+    // The queue itself is the record: log lines written just before a kill -9 may never reach stdout.
+    const completed = await completedEventIds(second);
+    await waitFor(
+      'every delivery processed',
+      async () => {
+        const done = await completed();
+        return deliveries.every((body) => done.has(JSON.parse(body).id));
+      },
+      60_000,
+    );
+    expect(sent).toBeGreaterThanOrEqual(acknowledged.size);
+  });
+
+  it('redis mode: processes events, and readiness follows Redis going away and coming back', async () => {
+    const store = await redis();
+    const target = await server({ REDIS_URL: store.url, WEBHOOK_TOKENS: TOKEN });
+    await postAllFixtures(target, `/webhooks/acadle/${TOKEN}`);
+    expect((await fetch(`${target.url}/readyz`)).status).toBe(200);
+    await store.kill();
+    await waitFor('readyz 503', async () => (await fetch(`${target.url}/readyz`)).status === 503);
+    const down = await post(target, `/webhooks/acadle/${TOKEN}`, JSON.stringify(createEvent('user_registered')));
+    expect(down.status).toBe(503);
+    await store.start();
+    await waitFor('readyz 200', async () => (await fetch(`${target.url}/readyz`)).status === 200, 30_000);
+    const body = JSON.stringify(createEvent('user_registered'));
+    await waitFor(
+      'deliveries stored again',
+      async () => (await post(target, `/webhooks/acadle/${TOKEN}`, body)).status === 200,
+      30_000,
+    );
+    await waitFor('the new event processed', () => processedIds(target).includes(JSON.parse(body).id), 30_000);
+  });
+
+  it('ROLE=web and ROLE=worker run as separate processes on one Redis', async () => {
+    const store = await redis();
+    const web = await server({ REDIS_URL: store.url, WEBHOOK_TOKENS: TOKEN, ROLE: 'web' });
+    const worker = await server({ REDIS_URL: store.url, ROLE: 'worker' });
+    const bodies = Array.from({ length: 20 }, () => JSON.stringify(createEvent('user_certificate_issued')));
+    for (const body of bodies) expect((await post(web, `/webhooks/acadle/${TOKEN}`, body)).status).toBe(200);
+    await waitFor('the worker processed all', () => processedIds(worker).length === 20);
+    expect(processedIds(web)).toEqual([]);
+    expect(new Set(processedIds(worker))).toEqual(new Set(bodies.map((body) => JSON.parse(body).id)));
+  });
+
+  it.each([
+    [{ QUEUE_BACKEND: 'bogus' }, /^Configuration error: QUEUE_BACKEND: /],
+    [{ PORT: 'eighty' }, /^Configuration error: PORT: /],
+    [{ REDIS_URL: 'redis://127.0.0.1:1' }, /^Configuration error: WEBHOOK_TOKENS: required with QUEUE_BACKEND=redis/],
+    [{ WEBHOOK_TOKENS: 'short' }, /^Configuration error: WEBHOOK_TOKENS: /],
+  ])('refuses to start with %j, in one line naming the variable', async (env, message) => {
+    const target = await server(env, { waitUntilReady: false });
+    expect(await target.exited).toBe(1);
+    expect(target.stderr().trim().split('\n')).toEqual([expect.stringMatching(message)]);
+  });
+});
