@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEvent, fixtures } from 'acadle-webhooks/testing';
-import { type RedisServer, startRedis, waitFor } from 'acadle-webhooks-test-harness';
+import { type RedisServer, startPostgres, startRedis, waitFor } from 'acadle-webhooks-test-harness';
 import { createPostgresBackend, Queue } from 'bullmq';
 import { post, processedIds, type ServerProcess, startServer } from './server-process.js';
 
@@ -23,8 +23,8 @@ async function redis() {
 }
 
 afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup().catch(() => {});
   for (const started of running.splice(0)) await started.stop('SIGKILL');
+  for (const cleanup of cleanups.splice(0)) await cleanup().catch(() => {});
   for (const started of redisServers.splice(0)) await started.stop();
 });
 
@@ -169,6 +169,19 @@ describe('the reference server', () => {
       30_000,
     );
     await waitFor('the new event processed', () => processedIds(target).includes(JSON.parse(body).id), 30_000);
+  });
+
+  it('postgres mode: stores in and works from an external PostgreSQL given by DATABASE_URL', async () => {
+    const database = await startPostgres();
+    cleanups.push(() => database.stop());
+    const { user, password, port, database: name } = database.connection;
+    const target = await server({
+      DATABASE_URL: `postgres://${user}:${password}@127.0.0.1:${port}/${name}`,
+      WEBHOOK_TOKENS: TOKEN,
+    });
+    expect(target.logs.find((line) => line.msg === 'listening')).toMatchObject({ queueBackend: 'postgres' });
+    await postAllFixtures(target, `/webhooks/acadle/${TOKEN}`);
+    expect((await fetch(`${target.url}/readyz`)).status).toBe(200);
   });
 
   it('ROLE=web and ROLE=worker run as separate processes on one Redis', async () => {
