@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createEvent, fixtures } from 'acadle-webhooks/testing';
 import { type RedisServer, startPostgres, startRedis, waitFor } from 'acadle-webhooks-test-harness';
@@ -27,6 +29,20 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup().catch(() => {});
   for (const started of redisServers.splice(0)) await started.stop();
 });
+
+/** Pids of processes whose command line contains `text` (found in /proc). */
+function processesMentioning(text: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').includes(text);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
 
 /** Reads the ids of completed jobs straight from the server's embedded PostgreSQL. */
 async function completedEventIds(target: ServerProcess): Promise<() => Promise<Set<string>>> {
@@ -153,6 +169,67 @@ describe('the reference server', () => {
       60_000,
     );
     expect(sent).toBeGreaterThanOrEqual(acknowledged.size);
+  });
+
+  it('embedded mode: recovers a PostgreSQL left running by a crash of both the server and its database process', async () => {
+    const first = await server({ WEBHOOK_TOKENS: TOKEN });
+    const body = JSON.stringify(createEvent('user_registered'));
+    expect((await post(first, `/webhooks/acadle/${TOKEN}`, body)).status).toBe(200);
+    // Kill the database helper first, so nothing stops PostgreSQL: as in a crash of the whole group.
+    const helper = processesMentioning(`embedded-database-process.mjs ${join(first.dataDir, 'postgres')}`);
+    expect(helper).toHaveLength(1);
+    process.kill(helper[0] as number, 'SIGKILL');
+    await first.stop('SIGKILL');
+    const orphan = processesMentioning(`-D ${join(first.dataDir, 'postgres')}`);
+    expect(orphan).toHaveLength(1);
+
+    const second = await server({ WEBHOOK_TOKENS: TOKEN }, { dataDir: first.dataDir });
+    expect(
+      second.logs.some((line) => line.msg === 'Stopping the embedded PostgreSQL left running by a previous run'),
+    ).toBe(true);
+    expect((await post(second, `/webhooks/acadle/${TOKEN}`, body)).body.duplicate).toBe(true);
+  });
+
+  it('logs "event failed" for each failed attempt, retries, then processes once the sink is back', async () => {
+    const received: { key: string | undefined; body: Record<string, unknown> }[] = [];
+    let failuresLeft = 2;
+    const sink = createServer((request, response) => {
+      let text = '';
+      request
+        .on('data', (chunk) => (text += chunk))
+        .on('end', () => {
+          if (failuresLeft-- > 0) return response.writeHead(502).end();
+          received.push({ key: request.headers['idempotency-key'] as string | undefined, body: JSON.parse(text) });
+          response.writeHead(204).end();
+        });
+    });
+    await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => sink.close(() => resolve())));
+    const { port } = sink.address() as AddressInfo;
+    const target = await server({
+      QUEUE_BACKEND: 'memory',
+      WEBHOOK_TOKENS: TOKEN,
+      FORWARD_URL: `http://127.0.0.1:${port}/actions`,
+      WORKER_BACKOFF_MS: '50',
+    });
+    await post(target, `/webhooks/acadle/${TOKEN}`, fixtures.user_certificate_issued);
+    await waitFor('the event processed', () => processedIds(target).length === 1);
+    const failed = target.logs.filter((line) => line.msg === 'event failed');
+    expect(failed.map((line) => line.attempt)).toEqual([1, 2]);
+    expect(failed[0]?.err).toMatchObject({ message: expect.stringContaining('answered 502') });
+    expect(target.logs.find((line) => line.msg === 'event processed')).toMatchObject({
+      attempt: 3,
+      type: 'user_certificate_issued',
+    });
+    expect(received).toEqual([
+      {
+        key: 'bnljZmc0MQ==:certificate',
+        body: expect.objectContaining({
+          kind: 'records.certificate_issued',
+          payload: expect.objectContaining({ certificateId: 1 }),
+        }),
+      },
+    ]);
   });
 
   it('redis mode: processes events, and readiness follows Redis going away and coming back', async () => {
