@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,6 +9,8 @@ import { createPostgresBackend, Queue } from 'bullmq';
 import { post, processedIds, type ServerProcess, startServer } from './server-process.js';
 
 const TOKEN = 'e2e_token_0123456789abcdef';
+/** The SDK's command line, as built by `pnpm build` (the root `pnpm test` builds it first). */
+const CLI = require.resolve('acadle-webhooks/package.json').replace(/package\.json$/, 'dist/cli/index.js');
 const running: ServerProcess[] = [];
 const redisServers: RedisServer[] = [];
 const cleanups: (() => Promise<void>)[] = [];
@@ -230,6 +233,58 @@ describe('the reference server', () => {
         }),
       },
     ]);
+  });
+
+  it('the five-minute loop: send with the CLI, break the sink, see the dead letter, fix, replay', async () => {
+    let sinkUp = false;
+    const sink = createServer((request, response) => {
+      request.resume().on('end', () => response.writeHead(sinkUp ? 204 : 500).end());
+    });
+    await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => sink.close(() => resolve())));
+    const forward = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/`;
+    const target = await server({
+      WEBHOOK_TOKENS: TOKEN,
+      FORWARD_URL: forward,
+      WORKER_ATTEMPTS: '2',
+      WORKER_BACKOFF_MS: '50',
+    });
+
+    const cli = spawnSync(
+      process.execPath,
+      [CLI, 'send', 'user_course_completed', '--url', `${target.url}/webhooks/acadle/${TOKEN}`],
+      { encoding: 'utf8' },
+    );
+    expect(cli.status).toBe(0);
+    expect(cli.stdout).toMatch(/answered 200\s+1/);
+    await waitFor(
+      'a dead letter',
+      async () => (await metric(target, /^acadle_webhook_queue_jobs\{state="failed"\}/)) === 1,
+    );
+    expect(target.logs.filter((line) => line.msg === 'event failed').map((line) => line.attempt)).toEqual([1, 2]);
+
+    const replay = (...args: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'src/replay.ts', ...args], {
+        cwd: join(__dirname, '..'),
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          DATA_DIR: target.dataDir,
+          WEBHOOK_TOKENS: TOKEN,
+          LOG_PRETTY: '0',
+        },
+        encoding: 'utf8',
+      });
+    const dryRun = replay('--dry-run', '--type', 'user_course_completed');
+    expect(dryRun.stdout).toContain('Would replay 1 dead letter.');
+    sinkUp = true;
+    const replayed = replay('--since', new Date(Date.now() - 60_000).toISOString());
+    expect(replayed.stdout).toContain('Replayed 1 dead letter.');
+    await waitFor('the replayed event processed', () => processedIds(target).length === 1);
+    expect(target.logs.find((line) => line.msg === 'event processed')).toMatchObject({
+      type: 'user_course_completed',
+      attempt: 1,
+    });
   });
 
   it('redis mode: processes events, and readiness follows Redis going away and coming back', async () => {

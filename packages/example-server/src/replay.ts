@@ -1,0 +1,100 @@
+// pnpm --filter acadle-webhooks-example-server replay [--type T] [--since ISO] [--id ID] [--dry-run]
+// Puts dead letters back in the queue, with the server's own configuration (same environment).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { BullMQQueue, replayFailed } from 'acadle-webhooks/bullmq';
+import { ConfigError, loadConfig } from './config.js';
+import { type EmbeddedDatabase, startEmbeddedDatabase } from './embedded-database.js';
+import { createLogger } from './logger.js';
+
+const { values } = parseArgs({
+  options: {
+    type: { type: 'string' },
+    since: { type: 'string' },
+    id: { type: 'string', multiple: true },
+    'dry-run': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (values.help) {
+  console.log(`Usage: pnpm --filter acadle-webhooks-example-server replay [--type T] [--since ISO] [--id ID ...] [--dry-run]
+
+Re-enqueues dead letters (failed deliveries) of the server's queue, keeping their ids.
+  --type T      only events of type T
+  --since ISO   only deliveries that failed at or after this time (e.g. 2026-11-28T00:00:00Z)
+  --id ID       only this event id (repeatable)
+  --dry-run     list what would be replayed, change nothing
+Uses the server's environment variables (QUEUE_BACKEND, REDIS_URL, DATABASE_URL, DATA_DIR).`);
+  process.exit(0);
+}
+if (values.since !== undefined && Number.isNaN(Date.parse(values.since))) {
+  console.error(`Invalid --since "${values.since}": expected an ISO 8601 time such as 2026-11-28T00:00:00Z`);
+  process.exit(1);
+}
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`Configuration error: ${error.message}`);
+  process.exit(1);
+}
+if (config.queueBackend === 'memory') {
+  console.error('QUEUE_BACKEND=memory keeps dead letters inside the server process: nothing to replay from here.');
+  process.exit(1);
+}
+const logger = createLogger({ ...config, log: { ...config.log, level: 'warn' } });
+
+/** The embedded database: the running server's (its port is in postmaster.pid), or started for the replay. */
+async function embeddedConnection(): Promise<{
+  connection: EmbeddedDatabase['connection'];
+  stop?: () => Promise<void>;
+}> {
+  const lockFile = join(config.dataDir, 'postgres', 'postmaster.pid');
+  const password = existsSync(join(config.dataDir, 'postgres-password'))
+    ? readFileSync(join(config.dataDir, 'postgres-password'), 'utf8').trim()
+    : '';
+  if (existsSync(lockFile)) {
+    const [pid, , , port] = readFileSync(lockFile, 'utf8').split('\n');
+    let alive = false;
+    try {
+      process.kill(Number(pid), 0);
+      alive = true;
+    } catch {
+      alive = false;
+    }
+    if (alive)
+      return {
+        connection: { host: '127.0.0.1', port: Number(port), user: 'postgres', password, database: 'postgres' },
+      };
+  }
+  const database = await startEmbeddedDatabase(config.dataDir, config.embeddedPostgresPort, logger);
+  return { connection: database.connection, stop: () => database.stop() };
+}
+
+const embedded = config.queueBackend === 'embedded' ? await embeddedConnection() : undefined;
+const queue = new BullMQQueue(
+  config.queueBackend === 'redis'
+    ? { redis: config.redisUrl as string }
+    : {
+        postgres: embedded
+          ? { ...embedded.connection, migrate: true }
+          : { connectionString: config.databaseUrl, migrate: true },
+      },
+);
+try {
+  const replayed = await replayFailed({
+    queue,
+    filter: { type: values.type, since: values.since, ids: values.id },
+    dryRun: values['dry-run'],
+  });
+  for (const entry of replayed) console.log(`${entry.eventId}\t${entry.eventType}\t${entry.failedReason}`);
+  console.log(
+    `${values['dry-run'] ? 'Would replay' : 'Replayed'} ${replayed.length} dead letter${replayed.length === 1 ? '' : 's'}.`,
+  );
+} finally {
+  await queue.close();
+  await embedded?.stop?.();
+}

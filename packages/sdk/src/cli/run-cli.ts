@@ -1,0 +1,80 @@
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { CliError, type CliIo } from './cli-io.js';
+import { exampleCommand } from './example-command.js';
+import { sendCommand } from './send-command.js';
+import { validateCommand } from './validate-command.js';
+
+function positiveInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return number;
+}
+
+function ratio(value: string): number {
+  const number = Number(value);
+  if (!(number >= 0 && number < 1))
+    throw new InvalidArgumentError('expected a ratio from 0 up to (not including) 1, e.g. 0.1');
+  return number;
+}
+
+/**
+ * Runs the `acadle-webhooks` command line with `args` (without `node` and the script) and returns
+ * the exit code: 0 on success, 1 on failure.
+ *
+ * @example
+ * process.exitCode = await runCli(process.argv.slice(2), process);
+ */
+export async function runCli(args: string[], io: CliIo): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('acadle-webhooks')
+    .description('Test an Acadle webhook endpoint: example payloads, validation, test traffic.')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
+    .showHelpAfterError();
+
+  program
+    .command('example')
+    .description("print Acadle's documented example of an event type, as valid JSON")
+    .argument('[type]', 'event type, e.g. user_course_completed')
+    .option('--list', 'list the event types')
+    .action((type: string | undefined, options: { list?: boolean }) => exampleCommand(io, type, options));
+
+  program
+    .command('validate')
+    .description('parse a payload (a file, or - for standard input) as the SDK would; exit 1 when invalid')
+    .argument('<file>', 'payload file, or - for standard input')
+    .option('--json', 'machine-readable output')
+    .action(async (file: string, options: { json?: boolean }) => {
+      exitCode = await validateCommand(io, file, options);
+    });
+
+  program
+    .command('send')
+    .description('post deliveries of an event type (realistic, unique ids) or a payload file to an endpoint')
+    .argument('<type|file>', 'event type, or a payload file')
+    .requiredOption('--url <endpoint>', 'endpoint URL, e.g. http://localhost:3000/webhooks/acadle/<token>')
+    .option('--token <token>', 'token, appended to --url as its last path segment')
+    .option('--count <n>', 'deliveries to send', positiveInteger, 1)
+    .option('--concurrency <c>', 'deliveries in flight at once', positiveInteger, 1)
+    .option('--duplicates <ratio>', 'share of deliveries that repeat an earlier id, as Acadle retries do', ratio, 0)
+    .option('--timeout <ms>', 'per-request timeout in milliseconds', positiveInteger, 10_000)
+    .option('--retry-like-acadle', "on a non-2xx answer, retry on Acadle's schedule (compressed: an hour per second)")
+    .option('--real-schedule', 'with --retry-like-acadle, wait the real delays (up to three days)')
+    .action(
+      async (source: string, options: Omit<Parameters<typeof sendCommand>[2], 'timeoutMs'> & { timeout: number }) => {
+        exitCode = await sendCommand(io, source, { ...options, timeoutMs: options.timeout });
+      },
+    );
+
+  try {
+    await program.parseAsync(args, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof CliError) {
+      io.stderr.write(`Error: ${error.message}\n`);
+      return error.exitCode;
+    }
+    throw error;
+  }
+}
