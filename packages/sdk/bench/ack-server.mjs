@@ -1,21 +1,82 @@
-// One server for bench/ack.bench.mjs, in its own process: `bare` is a bare Express 5 route that
-// reads the body and answers 200; `sdk` is this SDK's Express adapter storing into a MemoryQueue.
+// One server under test, in its own process, for the acknowledgement benchmarks.
+// Usage: node bench/ack-server.mjs <kind> <port> <token> <connection JSON>
+//   node-http    bare node:http answering 200 after reading the body
+//   express      bare Express 5 route reading the body and answering 200
+//   hand-written express.json() + a zod schema + BullMQ queue.add on Redis, as most users would write it
+//   sdk-memory   this SDK's Express adapter with MemoryQueue
+//   sdk-redis    this SDK's Express adapter with BullMQQueue on Redis
+//   sdk-postgres this SDK's Express adapter with BullMQQueue on PostgreSQL
+// With PIPELINE_WORKER=1 (sdk-redis, sdk-postgres) it also runs a worker with a no-op handler and
+// reports the number of processed deliveries over IPC.
+import http from 'node:http';
+import { Queue } from 'bullmq';
 import express from 'express';
+import { z } from 'zod';
+import { BullMQQueue, createBullMQWorker } from '../dist/adapters/bullmq/index.mjs';
 import { acadleWebhooks } from '../dist/adapters/express/index.mjs';
-import { MemoryQueue } from '../dist/index.mjs';
+import { createProcessor, MemoryQueue } from '../dist/index.mjs';
 
-const [kind, port, token] = process.argv.slice(2);
-const app = express();
-if (kind === 'bare') {
-  app.post('/webhooks/acadle/:token', (request, response) => {
-    const chunks = [];
-    request.on('data', (chunk) => chunks.push(chunk));
-    request.on('end', () => {
-      Buffer.concat(chunks);
-      response.status(200).json({ received: true });
-    });
-  });
-} else {
-  app.use('/webhooks/acadle', acadleWebhooks({ queue: new MemoryQueue(), auth: { tokens: [token] } }));
+const [kind, port, token, connectionJson] = process.argv.slice(2);
+const connection = connectionJson ? JSON.parse(connectionJson) : {};
+const queueName = `bench-${kind}-${process.pid}`;
+let processed = 0;
+
+function readBody(request, done) {
+  const chunks = [];
+  request.on('data', (chunk) => chunks.push(chunk));
+  request.on('end', () => done(Buffer.concat(chunks)));
 }
-app.listen(Number(port), '127.0.0.1', () => process.send?.('ready'));
+
+let server;
+if (kind === 'node-http') {
+  server = http.createServer((request, response) => readBody(request, () => response.writeHead(200).end('ok')));
+} else {
+  const app = express();
+  if (kind === 'express') {
+    app.post('/webhooks/acadle/:token', (request, response) =>
+      readBody(request, () => response.status(200).send('ok')),
+    );
+  } else if (kind === 'hand-written') {
+    const url = new URL(connection.redis);
+    const queue = new Queue(queueName, { connection: { host: url.hostname, port: Number(url.port) } });
+    const schema = z.looseObject({
+      id: z.union([z.string(), z.number()]),
+      type: z.string(),
+      data: z.record(z.string(), z.unknown()),
+    });
+    app.post('/webhooks/acadle/:token', express.json({ limit: '1mb' }), async (request, response) => {
+      if (request.params.token !== token) return response.sendStatus(401);
+      const parsed = schema.safeParse(request.body);
+      if (!parsed.success) return response.status(400).json({ error: 'invalid' });
+      await queue.add(parsed.data.type, parsed.data);
+      response.json({ received: true });
+    });
+  } else {
+    const queue =
+      kind === 'sdk-memory'
+        ? new MemoryQueue()
+        : new BullMQQueue({ ...connection, queueName, enqueueTimeoutMs: 10_000 });
+    app.use('/webhooks/acadle', acadleWebhooks({ queue, auth: { tokens: [token] }, enqueueTimeoutMs: 10_000 }));
+    if (process.env.PIPELINE_WORKER === '1') {
+      const noop = () => {
+        processed += 1;
+      };
+      const handlers = Object.fromEntries(
+        [
+          'user_registered',
+          'user_course_completed',
+          'user_lessons_completed',
+          'user_certificate_issued',
+          'user_badge_updated',
+        ].map((type) => [type, noop]),
+      );
+      createBullMQWorker(createProcessor({ handlers }), { ...connection, queueName, concurrency: 20 });
+    }
+  }
+  server = http.createServer(app);
+}
+
+process.on('message', (message) => {
+  if (message === 'stats') process.send({ rss: process.memoryUsage().rss, processed });
+});
+server.listen(Number(port), '127.0.0.1', () => process.send({ ready: true }));
