@@ -79,4 +79,6 @@ if (kind === 'node-http') {
 process.on('message', (message) => {
   if (message === 'stats') process.send({ rss: process.memoryUsage().rss, processed });
 });
+// Exits normally on SIGINT, so that `node --cpu-prof` writes its profile.
+process.on('SIGINT', () => process.exit(0));
 server.listen(Number(port), '127.0.0.1', () => process.send({ ready: true }));

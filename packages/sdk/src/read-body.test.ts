@@ -17,6 +17,8 @@ describe('readBody', () => {
     stream.emit('data', 'def');
     stream.emit('end');
     expect((await body).toString()).toBe('abcdef');
+    // Nothing is left listening: the close that follows every request must cost nothing.
+    expect(['data', 'end', 'error', 'close'].map((event) => stream.listenerCount(event))).toEqual([0, 0, 0, 0]);
   });
 
   it('stops listening and pauses the stream as soon as the limit is passed', async () => {
@@ -27,6 +29,7 @@ describe('readBody', () => {
     await expect(body).rejects.toMatchObject({ code: 'payload_too_large', status: 413 });
     expect(stream.paused).toBe(true);
     expect(stream.listenerCount('data')).toBe(0);
+    expect(stream.listenerCount('close')).toBe(0);
   });
 
   it('rejects when the client goes away mid-body', async () => {

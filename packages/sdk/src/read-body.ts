@@ -5,7 +5,9 @@ export interface BodyStream {
   on(event: 'data', listener: (chunk: Uint8Array | string) => void): unknown;
   on(event: 'end' | 'close', listener: () => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
-  removeAllListeners(event?: string): unknown;
+  off(event: 'data', listener: (chunk: Uint8Array | string) => void): unknown;
+  off(event: 'end' | 'close', listener: () => void): unknown;
+  off(event: 'error', listener: (error: Error) => void): unknown;
   pause(): unknown;
 }
 
@@ -17,31 +19,33 @@ export function readBody(stream: BodyStream, maxBytes: number): Promise<Buffer> 
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const stop = () => {
-      stream.removeAllListeners('data');
-      stream.removeAllListeners('end');
+    const settle = (error: Error | undefined) => {
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+      stream.off('close', onClose);
+      if (error) reject(error);
+      else resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
     };
-    stream.on('data', (chunk) => {
+    const onData = (chunk: Uint8Array | string) => {
       const bytes =
         typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
       size += bytes.byteLength;
       if (size > maxBytes) {
-        stop();
         stream.pause();
-        reject(new ReceiverError('payload_too_large', `Body is larger than ${maxBytes} bytes`, { status: 413 }));
+        settle(new ReceiverError('payload_too_large', `Body is larger than ${maxBytes} bytes`, { status: 413 }));
         return;
       }
       chunks.push(bytes);
-    });
-    stream.on('end', () => {
-      stop();
-      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
-    });
-    stream.on('error', (error) => {
-      stop();
-      reject(error);
-    });
-    // A client that disconnects mid-body leaves a promise nobody will answer: settle it.
-    stream.on('close', () => reject(new Error('Request closed before its body was complete')));
+    };
+    const onEnd = () => settle(undefined);
+    const onError = (error: Error) => settle(error);
+    // A client that disconnects mid-body would leave the promise unanswered. (The listener is
+    // removed once the body is read: every request closes, and an Error per request is costly.)
+    const onClose = () => settle(new Error('Request closed before its body was complete'));
+    stream.on('data', onData);
+    stream.on('end', onEnd);
+    stream.on('error', onError);
+    stream.on('close', onClose);
   });
 }

@@ -1,0 +1,24 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+// A few seconds of every benchmark, so that `pnpm bench` cannot rot: each server kind answers
+// under load, the pipeline drains, the report is written. The figures themselves are not checked.
+describe('pnpm bench --smoke', () => {
+  it('runs every part and writes a report with every section', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run-all.ts', '--smoke'], {
+      cwd: join(__dirname, '..'),
+      encoding: 'utf8',
+      timeout: 170_000,
+    });
+    if (run.status !== 0) throw new Error(`pnpm bench --smoke failed (${run.status}):\n${run.stderr}`);
+    const report = JSON.parse(readFileSync(join(__dirname, '..', 'bench', 'results', 'smoke.json'), 'utf8'));
+    expect(report.smoke).toBe(true);
+    expect(report.acknowledgement.map((row: { server: string }) => row.server)).toHaveLength(6);
+    for (const row of report.acknowledgement) expect(row['requests/s']).toBeGreaterThan(0);
+    expect(report.scale.length).toBeGreaterThan(0);
+    expect(report.pipeline.map((row: { backend: string }) => row.backend)).toEqual(['Redis', 'PostgreSQL (embedded)']);
+    expect(report.parse).toHaveLength(5);
+    expect(report.targets.length).toBeGreaterThanOrEqual(7);
+  }, 180_000);
+});
