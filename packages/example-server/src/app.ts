@@ -67,12 +67,14 @@ export function createApp(options: {
     response.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
-  if (config.admin && backend.bullQueue) {
-    const board = new ExpressAdapter();
-    board.setBasePath('/admin/queues');
-    createBullBoard({ queues: [new BullMQAdapter(backend.bullQueue)], serverAdapter: board });
+  if (config.admin) {
     app.use('/admin', adminAuth(config.admin));
-    app.use('/admin/queues', board.getRouter());
+    if (backend.bullQueue) {
+      const board = new ExpressAdapter();
+      board.setBasePath('/admin/queues');
+      createBullBoard({ queues: [new BullMQAdapter(backend.bullQueue)], serverAdapter: board });
+      app.use('/admin/queues', board.getRouter());
+    }
   }
   return app;
 }

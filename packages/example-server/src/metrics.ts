@@ -1,5 +1,5 @@
 import type { ReceiverOutcome } from 'acadle-webhooks';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** How one processed event ended, for `acadle_webhook_events_processed_total`. */
 export type ProcessedOutcome = 'ok' | 'failed' | 'invalid' | 'unknown';
@@ -7,6 +7,8 @@ export type ProcessedOutcome = 'ok' | 'failed' | 'invalid' | 'unknown';
 /** The server's Prometheus metrics. */
 export function createMetrics(jobCounts: () => Promise<Record<string, number>>) {
   const registry = new Registry();
+  // Process metrics (resident memory, event-loop lag, handles), as any Node service exposes.
+  collectDefaultMetrics({ register: registry });
   const requests = new Counter({
     name: 'acadle_webhook_requests_total',
     help: 'Webhook requests answered, by HTTP status',

@@ -1,5 +1,5 @@
 // Starts the reference server: configuration, queue backend, worker, HTTP, graceful shutdown.
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createHandlers } from './handlers/index.js';
@@ -36,14 +36,16 @@ let server: Server | undefined;
 if (config.role !== 'worker') {
   const { tokens, generated } = resolveWebhookTokens(config);
   const app = createApp({ config, backend, metrics, logger, webhookTokens: tokens });
-  server = app.listen(config.port, config.host);
+  // Slow or stalled clients must not hold connections: Acadle sends small bodies quickly. Node
+  // enforces the first two only when it checks connections, every 30 s by default: check every second.
+  server = createServer(
+    { headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000, connectionsCheckingInterval: 1_000 },
+    app,
+  );
+  server.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server?.once('listening', resolve).once('error', reject);
   });
-  // Slow or stalled clients must not hold connections: Acadle sends small bodies quickly.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  server.keepAliveTimeout = 5_000;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ port, queueBackend: config.queueBackend, role: config.role }, 'listening');
