@@ -17,20 +17,34 @@ export interface Answer {
   at: number;
 }
 
-/** An HTTP endpoint for FORWARD_URL that counts the actions it receives, by idempotency key. */
-export async function countingSink(): Promise<{ url: string; counts: Map<string, number>; close(): Promise<void> }> {
+/**
+ * An HTTP endpoint for FORWARD_URL that counts the actions it receives, by idempotency key
+ * (`counts`), and applies each key once, as a real sink should (`applied`). With `delayMs` it
+ * answers only after that long, like a slow CRM.
+ */
+export async function countingSink(options: { delayMs?: number } = {}): Promise<{
+  url: string;
+  counts: Map<string, number>;
+  applied: Map<string, number>;
+  close(): Promise<void>;
+}> {
   const counts = new Map<string, number>();
+  const applied = new Map<string, number>();
   const server: Server = createServer((request, response) => {
     request.resume().on('end', () => {
       const key = String(request.headers['idempotency-key']);
       counts.set(key, (counts.get(key) ?? 0) + 1);
-      response.writeHead(204).end();
+      setTimeout(() => {
+        if (!applied.has(key)) applied.set(key, 1);
+        response.writeHead(204).end();
+      }, options.delayMs ?? 0);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/actions`,
     counts,
+    applied,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
