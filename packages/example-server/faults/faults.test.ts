@@ -52,44 +52,66 @@ async function settle(counts: Map<string, number>, ids: Set<string>, timeoutMs =
   };
 }
 
+/**
+ * Scenarios 1 and 5: the queue's store goes down mid-stream and comes back. Only 200 and 503 are
+ * answered, each 503 within 3 s, readiness follows, the server heals by itself, the sender re-sends
+ * what was not acknowledged, and every acknowledged delivery is processed.
+ */
+async function storeOutage(options: {
+  scenario: string;
+  env: Record<string, string>;
+  count: number;
+  breakDown: () => Promise<void>;
+  restore: () => Promise<void>;
+}) {
+  const actions = await sink();
+  const target = await server({ ...options.env, WEBHOOK_TOKENS: TOKEN, FORWARD_URL: actions.url });
+  const sender = startSender(`${target.url}${path}`, { count: options.count, concurrency: 8, deadlineMs: 90_000 });
+  await waitFor('a fifth acknowledged', () => sender.acknowledged() >= options.count / 5);
+  await options.breakDown();
+  await waitFor('readyz 503 while the store is down', async () => (await fetch(`${target.url}/readyz`)).status === 503);
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const restarted = Date.now();
+  await options.restore();
+  await waitFor('readyz 200 again', async () => (await fetch(`${target.url}/readyz`)).status === 200, 30_000);
+  const recoverySeconds = (Date.now() - restarted) / 1000;
+  const first = await sender.done;
+  expect(target.child.exitCode).toBeNull();
+  expect(new Set(first.map((answer) => answer.status))).toEqual(new Set([200, 503]));
+  expect(Math.max(...first.filter((answer) => answer.status === 503).map((answer) => answer.ms))).toBeLessThanOrEqual(
+    3000,
+  );
+  // Acadle re-sends what was not acknowledged.
+  const unacknowledged = first.filter((answer) => answer.status !== 200).map((answer) => answer.body);
+  const second = await startSender(`${target.url}${path}`, {
+    bodies: unacknowledged,
+    concurrency: 8,
+    deadlineMs: 60_000,
+  }).done;
+  expect(second.every((answer) => answer.status === 200)).toBe(true);
+  const acknowledged = new Set([...acknowledgedIds(first), ...acknowledgedIds(second)]);
+  const outcome = await settle(actions.counts, acknowledged);
+  record({
+    scenario: options.scenario,
+    sent: first.length + second.length,
+    acknowledged: acknowledged.size,
+    ...outcome,
+    answered503: first.filter((answer) => answer.status === 503).length,
+    recoverySeconds,
+  });
+  expect(outcome.lost).toBe(0);
+}
+
 describe('fault scenarios', () => {
   it('1. Redis killed mid-stream: only 200 or 503, each 503 within 3 s, readiness follows, nothing acknowledged lost', async () => {
     const store = await redis();
-    const actions = await sink();
-    const target = await server({ REDIS_URL: store.url, WEBHOOK_TOKENS: TOKEN, FORWARD_URL: actions.url });
-    const sender = startSender(`${target.url}${path}`, { count: 1500, concurrency: 8, deadlineMs: 90_000 });
-    await waitFor('a quarter acknowledged', () => sender.acknowledged() >= 300);
-    await store.kill();
-    await waitFor('readyz 503 while Redis is down', async () => (await fetch(`${target.url}/readyz`)).status === 503);
-    await new Promise((resolve) => setTimeout(resolve, 3000));
-    const restarted = Date.now();
-    await store.start();
-    await waitFor('readyz 200 again', async () => (await fetch(`${target.url}/readyz`)).status === 200, 30_000);
-    const recoverySeconds = (Date.now() - restarted) / 1000;
-    const first = await sender.done;
-    expect(new Set(first.map((answer) => answer.status))).toEqual(new Set([200, 503]));
-    expect(Math.max(...first.filter((answer) => answer.status === 503).map((answer) => answer.ms))).toBeLessThanOrEqual(
-      3000,
-    );
-    // Acadle re-sends what was not acknowledged.
-    const retry = startSender(`${target.url}${path}`, {
-      bodies: first.filter((answer) => answer.status !== 200).map((answer) => answer.body),
-      concurrency: 8,
-      deadlineMs: 60_000,
-    });
-    const second = await retry.done;
-    expect(second.every((answer) => answer.status === 200)).toBe(true);
-    const acknowledged = new Set([...acknowledgedIds(first), ...acknowledgedIds(second)]);
-    const outcome = await settle(actions.counts, acknowledged);
-    record({
+    await storeOutage({
       scenario: '1. Redis SIGKILL mid-stream (AOF always), restart',
-      sent: first.length + second.length,
-      acknowledged: acknowledged.size,
-      ...outcome,
-      answered503: first.filter((answer) => answer.status === 503).length,
-      recoverySeconds,
+      env: { REDIS_URL: store.url },
+      count: 1500,
+      breakDown: () => store.kill(),
+      restore: () => store.start(),
     });
-    expect(outcome.lost).toBe(0);
   });
 
   it.each([
@@ -176,49 +198,14 @@ describe('fault scenarios', () => {
   it('5. PostgreSQL stopped mid-stream: only 200 or 503, each 503 within 3 s, readiness follows, nothing acknowledged lost', async () => {
     const database = await startPostgres();
     cleanups.push(() => database.stop());
-    const actions = await sink();
     const { user, password, port, database: name } = database.connection;
-    const target = await server({
-      DATABASE_URL: `postgres://${user}:${password}@127.0.0.1:${port}/${name}`,
-      WEBHOOK_TOKENS: TOKEN,
-      FORWARD_URL: actions.url,
-    });
-    const sender = startSender(`${target.url}${path}`, { count: 500, concurrency: 8, deadlineMs: 90_000 });
-    await waitFor('some acknowledged', () => sender.acknowledged() >= 100);
-    await database.pause();
-    await waitFor(
-      'readyz 503 while PostgreSQL is down',
-      async () => (await fetch(`${target.url}/readyz`)).status === 503,
-    );
-    await new Promise((resolve) => setTimeout(resolve, 3000));
-    const restarted = Date.now();
-    await database.start();
-    await waitFor('readyz 200 again', async () => (await fetch(`${target.url}/readyz`)).status === 200, 30_000);
-    const recoverySeconds = (Date.now() - restarted) / 1000;
-    const first = await sender.done;
-    expect(target.child.exitCode).toBeNull();
-    expect(new Set(first.map((answer) => answer.status))).toEqual(new Set([200, 503]));
-    expect(Math.max(...first.filter((answer) => answer.status === 503).map((answer) => answer.ms))).toBeLessThanOrEqual(
-      3000,
-    );
-    const retry = startSender(`${target.url}${path}`, {
-      bodies: first.filter((answer) => answer.status !== 200).map((answer) => answer.body),
-      concurrency: 8,
-      deadlineMs: 60_000,
-    });
-    const second = await retry.done;
-    expect(second.every((answer) => answer.status === 200)).toBe(true);
-    const acknowledged = new Set([...acknowledgedIds(first), ...acknowledgedIds(second)]);
-    const outcome = await settle(actions.counts, acknowledged);
-    record({
+    await storeOutage({
       scenario: '5. PostgreSQL stopped mid-stream, restarted',
-      sent: first.length + second.length,
-      acknowledged: acknowledged.size,
-      ...outcome,
-      answered503: first.filter((answer) => answer.status === 503).length,
-      recoverySeconds,
+      env: { DATABASE_URL: `postgres://${user}:${password}@127.0.0.1:${port}/${name}` },
+      count: 500,
+      breakDown: () => database.pause(),
+      restore: () => database.start(),
     });
-    expect(outcome.lost).toBe(0);
   });
 
   it('4. duplicate storm: 50 concurrent identical deliveries, and retries of 100 processed events, each processed once', async () => {

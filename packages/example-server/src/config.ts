@@ -104,3 +104,14 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   readonly code = 'invalid_config';
 }
+
+/** `loadConfig()`, or, on a bad value, one line on stderr naming the variable and exit code 1. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`Configuration error: ${error.message}`);
+    process.exit(1);
+  }
+}

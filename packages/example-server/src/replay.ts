@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BullMQQueue, replayFailed } from 'acadle-webhooks/bullmq';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfigOrExit } from './config.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './embedded-database.js';
 import { createLogger } from './logger.js';
 
@@ -33,14 +33,7 @@ if (values.since !== undefined && Number.isNaN(Date.parse(values.since))) {
   process.exit(1);
 }
 
-let config: ReturnType<typeof loadConfig>;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(`Configuration error: ${error.message}`);
-  process.exit(1);
-}
+const config = loadConfigOrExit();
 if (config.queueBackend === 'memory') {
   console.error('QUEUE_BACKEND=memory keeps dead letters inside the server process: nothing to replay from here.');
   process.exit(1);

@@ -1,7 +1,7 @@
 // Starts the reference server: configuration, queue backend, worker, HTTP, graceful shutdown.
 import { createServer, type Server } from 'node:http';
 import { createApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfigOrExit } from './config.js';
 import { createHandlers } from './handlers/index.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
@@ -11,14 +11,7 @@ import { LogSink } from './sinks/log-sink.js';
 import { resolveWebhookTokens } from './webhook-tokens.js';
 import { createWorkerProcessor } from './worker.js';
 
-let config: ReturnType<typeof loadConfig>;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(`Configuration error: ${error.message}`);
-  process.exit(1);
-}
+const config = loadConfigOrExit();
 
 const logger = createLogger(config);
 const backend = await createQueueBackend(config, logger);
