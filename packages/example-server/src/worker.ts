@@ -14,7 +14,8 @@ import type { Metrics, ProcessedOutcome } from './metrics.js';
  * log line per processed event ("event processed") or per failed attempt ("event failed"), and metrics.
  */
 export function createWorkerProcessor(handlers: EventHandlers, logger: Logger, metrics: Metrics): DeliveryProcessor {
-  const processDelivery = createProcessor({ handlers, logger });
+  // The lines below are the only ones per event: the processor's own default lines are silenced.
+  const processDelivery = createProcessor({ handlers, logger, onUnknown: () => {}, onInvalid: () => {} });
   return async (delivery, context) => {
     const started = performance.now();
     const fields = { eventId: delivery.id, type: delivery.type, attempt: context.attempt };

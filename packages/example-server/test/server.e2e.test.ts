@@ -96,6 +96,19 @@ describe('the reference server', () => {
     );
     expect(await metric(target, /^acadle_webhook_enqueue_duration_seconds_count/)).toBe(6);
     expect(processedIds(target)).toHaveLength(5);
+    // Exactly one line per processed event, an unknown type included.
+    const unknown = await post(target, `/webhooks/acadle/${TOKEN}`, '{"id":"u-1","type":"user_quiz_passed","data":{}}');
+    expect(unknown.status).toBe(200);
+    await waitFor('the unknown event processed', () => processedIds(target).includes('u-1'));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(target.logs.filter((line) => line.eventId === 'u-1')).toEqual([
+      expect.objectContaining({ msg: 'event processed', outcome: 'unknown' }),
+    ]);
+    for (const body of Object.values(fixtures)) {
+      expect(target.logs.filter((line) => line.eventId === JSON.parse(body).id).map((line) => line.msg)).toEqual([
+        'event processed',
+      ]);
+    }
     expect((await post(target, '/webhooks/acadle/wrong_token_0123456789', fixtures.user_registered)).status).toBe(401);
     expect(JSON.stringify(target.logs)).not.toContain(TOKEN);
   });

@@ -25,7 +25,7 @@ export interface ProcessorOptions {
   handlers: EventHandlers;
   /** Runs for event types this SDK does not know. @defaultValue logs at info level and completes */
   onUnknown?: (event: UnknownEvent, context: HandlerContext) => Promise<void> | void;
-  /** Runs before a delivery that fails its schema becomes a dead letter (it is never retried). */
+  /** Runs before a delivery that fails its schema becomes a dead letter (it is never retried). @defaultValue logs the issues at warn level */
   onInvalid?: (error: AcadleParseError, context: HandlerContext) => Promise<void> | void;
   /** Runs when a handler throws, before the queue retries or gives up. */
   onError?: (error: unknown, event: KnownEvent, context: HandlerContext) => Promise<void> | void;
@@ -56,11 +56,12 @@ export function createProcessor(options: ProcessorOptions): DeliveryProcessor {
     };
     const result = parseEvent(delivery.body);
     if (!result.ok) {
-      await options.onInvalid?.(result.error, context);
-      context.logger.warn(
-        { code: result.error.code, issues: result.error.issues },
-        'Invalid delivery: moved to dead letters',
-      );
+      if (options.onInvalid) {
+        await options.onInvalid(result.error, context);
+      } else {
+        const { code, issues } = result.error;
+        context.logger.warn({ code, issues }, 'Invalid delivery: moved to dead letters');
+      }
       throw new NonRetryableError(result.error.message, { cause: result.error });
     }
     const { event } = result;
