@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { isKnownTimeZone, utcMs, wallClockToEpochMs } from './zoned-time.js';
+import { utcMs, wallClockToEpochMs } from './zoned-time.js';
 
 const ZONES = [
   'Europe/Paris',
@@ -68,8 +68,7 @@ describe('wallClockToEpochMs', () => {
 
   it('returns undefined for an unknown zone', () => {
     expect(wallClockToEpochMs(0, 'Mars/Olympus')).toBeUndefined();
-    expect(isKnownTimeZone('Mars/Olympus')).toBe(false);
-    expect(isKnownTimeZone('Europe/Paris')).toBe(true);
+    expect(wallClockToEpochMs(0, 'Europe/Paris')).toBe(-3_600_000);
   });
 });
 

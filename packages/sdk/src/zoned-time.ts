@@ -29,11 +29,6 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat | undefined {
   return formatter;
 }
 
-/** Tells whether `timeZone` names a zone this runtime knows (IANA names such as `Europe/Paris`). */
-export function isKnownTimeZone(timeZone: string): boolean {
-  return formatterFor(timeZone) !== undefined;
-}
-
 /** The offset of `timeZone` from UTC at the instant `epochMs`, in milliseconds (local minus UTC). */
 function offsetAt(formatter: Intl.DateTimeFormat, epochMs: number): number {
   let year = 0;

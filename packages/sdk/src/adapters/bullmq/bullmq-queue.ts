@@ -18,7 +18,7 @@ import { JOB_RETRY_OPTIONS } from './job-retry-options.js';
 import { redisOptionsFromUrl } from './redis-options-from-url.js';
 
 /** BullMQ's job id for a new delivery: unique per add, readable, and free of the `:` BullMQ forbids. */
-export function jobIdFor(delivery: Delivery): string {
+function jobIdFor(delivery: Delivery): string {
   const random = Math.floor(Math.random() * 36 ** 6).toString(36);
   return `evt-${Buffer.from(delivery.id).toString('base64url')}-${Date.parse(delivery.receivedAt).toString(36)}${random}`;
 }

@@ -2,8 +2,8 @@
 // real number of attempts and the delays (create-bullmq-worker.ts). The retry policy is thus the
 // workers' configuration, and a change to it applies to deliveries already stored.
 
-/** The backoff type stored on jobs, computed by the worker's `backoffStrategy`. */
-export const BACKOFF_TYPE = 'acadle-webhooks';
-
-/** Retry options stored on every job. */
-export const JOB_RETRY_OPTIONS = { attempts: 1_000, backoff: { type: BACKOFF_TYPE } };
+/**
+ * Retry options stored on every job: a ceiling of attempts, and a backoff type of our own, which
+ * BullMQ hands to the worker's `backoffStrategy`.
+ */
+export const JOB_RETRY_OPTIONS = { attempts: 1_000, backoff: { type: 'acadle-webhooks' } };
