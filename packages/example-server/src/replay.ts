@@ -1,11 +1,9 @@
 // pnpm --filter acadle-webhooks-example-server replay [--type T] [--since ISO] [--id ID] [--dry-run]
 // Puts dead letters back in the queue, with the server's own configuration (same environment).
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BullMQQueue, replayFailed } from 'acadle-webhooks/bullmq';
 import { loadConfigOrExit } from './config.js';
-import { type EmbeddedDatabase, startEmbeddedDatabase } from './embedded-database.js';
+import { type EmbeddedDatabase, runningEmbeddedDatabase, startEmbeddedDatabase } from './embedded-database.js';
 import { createLogger } from './logger.js';
 
 const { values } = parseArgs({
@@ -40,29 +38,13 @@ if (config.queueBackend === 'memory') {
 }
 const logger = createLogger({ ...config, log: { ...config.log, level: 'warn' } });
 
-/** The embedded database: the running server's (its port is in postmaster.pid), or started for the replay. */
+/** The embedded database: the running server's, or started for the replay. */
 async function embeddedConnection(): Promise<{
   connection: EmbeddedDatabase['connection'];
   stop?: () => Promise<void>;
 }> {
-  const lockFile = join(config.dataDir, 'postgres', 'postmaster.pid');
-  const password = existsSync(join(config.dataDir, 'postgres-password'))
-    ? readFileSync(join(config.dataDir, 'postgres-password'), 'utf8').trim()
-    : '';
-  if (existsSync(lockFile)) {
-    const [pid, , , port] = readFileSync(lockFile, 'utf8').split('\n');
-    let alive = false;
-    try {
-      process.kill(Number(pid), 0);
-      alive = true;
-    } catch {
-      alive = false;
-    }
-    if (alive)
-      return {
-        connection: { host: '127.0.0.1', port: Number(port), user: 'postgres', password, database: 'postgres' },
-      };
-  }
+  const running = runningEmbeddedDatabase(config.dataDir);
+  if (running) return { connection: running };
   const database = await startEmbeddedDatabase(config.dataDir, config.embeddedPostgresPort, logger);
   return { connection: database.connection, stop: () => database.stop() };
 }
