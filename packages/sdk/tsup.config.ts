@@ -6,6 +6,7 @@ export default defineConfig({
     'testing/index': 'src/testing/index.ts',
     'adapters/express/index': 'src/adapters/express/index.ts',
     'adapters/bullmq/index': 'src/adapters/bullmq/index.ts',
+    'adapters/node/index': 'src/adapters/node/index.ts',
     'cli/index': 'src/cli/index.ts',
   },
   external: ['express', 'bullmq', 'ioredis', 'pg', 'acadle-webhooks'],

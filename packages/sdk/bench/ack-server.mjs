@@ -2,19 +2,22 @@
 // Usage: node bench/ack-server.mjs <kind> <port> <token> <connection JSON>
 //   node-http    bare node:http answering 200 after reading the body
 //   express      bare Express 5 route reading the body and answering 200
-//   hand-written express.json() + a zod schema + BullMQ queue.add on Redis, as most users would write it
+//   hand-written express.json() + a zod schema + BullMQ queue.add (Redis, or PostgreSQL when the
+//                connection says so), as most users would write it; PIPELINE_WORKER=1 adds a raw no-op Worker
 //   sdk-memory   this SDK's Express adapter with MemoryQueue
 //   sdk-redis    this SDK's Express adapter with BullMQQueue on Redis
 //   sdk-postgres this SDK's Express adapter with BullMQQueue on PostgreSQL
-// With PIPELINE_WORKER=1 (sdk-redis, sdk-postgres) it also runs a worker with a no-op handler and
+//   sdk-node-memory, sdk-node-redis, sdk-node-postgres: the same with this SDK's node:http adapter
+// With PIPELINE_WORKER=1 (the Redis and PostgreSQL kinds) it also runs a worker with a no-op handler and
 // reports the number of processed deliveries over IPC.
 import http from 'node:http';
-import { Queue } from 'bullmq';
+import { createPostgresBackend, Queue, Worker } from 'bullmq';
 import express from 'express';
 import { z } from 'zod';
 import { BullMQQueue, createBullMQWorker } from '../dist/adapters/bullmq/index.mjs';
 import { acadleWebhooks } from '../dist/adapters/express/index.mjs';
-import { createProcessor, MemoryQueue } from '../dist/index.mjs';
+import { createNodeHandler } from '../dist/adapters/node/index.mjs';
+import { createProcessor, EVENT_TYPES, MemoryQueue } from '../dist/index.mjs';
 
 const [kind, port, token, connectionJson] = process.argv.slice(2);
 const connection = connectionJson ? JSON.parse(connectionJson) : {};
@@ -27,9 +30,27 @@ function readBody(request, done) {
   request.on('end', () => done(Buffer.concat(chunks)));
 }
 
+/** The SDK's queue for this kind, with a no-op worker when PIPELINE_WORKER=1 (pipeline benchmark). */
+function sdkQueue() {
+  if (kind.endsWith('memory')) return new MemoryQueue();
+  const queue = new BullMQQueue({ ...connection, queueName, enqueueTimeoutMs: 10_000 });
+  if (process.env.PIPELINE_WORKER === '1') {
+    const noop = () => {
+      processed += 1;
+    };
+    const handlers = Object.fromEntries(EVENT_TYPES.map((type) => [type, noop]));
+    createBullMQWorker(createProcessor({ handlers }), { ...connection, queueName, concurrency: 20 });
+  }
+  return queue;
+}
+
 let server;
 if (kind === 'node-http') {
   server = http.createServer((request, response) => readBody(request, () => response.writeHead(200).end('ok')));
+} else if (kind.startsWith('sdk-node-')) {
+  server = http.createServer(
+    createNodeHandler({ queue: sdkQueue(), auth: { tokens: [token] }, enqueueTimeoutMs: 10_000 }),
+  );
 } else {
   const app = express();
   if (kind === 'express') {
@@ -37,8 +58,20 @@ if (kind === 'node-http') {
       readBody(request, () => response.status(200).send('ok')),
     );
   } else if (kind === 'hand-written') {
-    const url = new URL(connection.redis);
-    const queue = new Queue(queueName, { connection: { host: url.hostname, port: Number(url.port) } });
+    const redis = connection.redis && {
+      host: new URL(connection.redis).hostname,
+      port: Number(new URL(connection.redis).port),
+    };
+    const queue = redis
+      ? new Queue(queueName, { connection: redis })
+      : new Queue(queueName, { connection: connection.postgres }, createPostgresBackend);
+    if (process.env.PIPELINE_WORKER === '1') {
+      const noop = async () => {
+        processed += 1;
+      };
+      if (redis) new Worker(queueName, noop, { connection: { ...redis, maxRetriesPerRequest: null }, concurrency: 20 });
+      else new Worker(queueName, noop, { connection: connection.postgres, concurrency: 20 }, createPostgresBackend);
+    }
     const schema = z.looseObject({
       id: z.union([z.string(), z.number()]),
       type: z.string(),
@@ -52,26 +85,10 @@ if (kind === 'node-http') {
       response.json({ received: true });
     });
   } else {
-    const queue =
-      kind === 'sdk-memory'
-        ? new MemoryQueue()
-        : new BullMQQueue({ ...connection, queueName, enqueueTimeoutMs: 10_000 });
-    app.use('/webhooks/acadle', acadleWebhooks({ queue, auth: { tokens: [token] }, enqueueTimeoutMs: 10_000 }));
-    if (process.env.PIPELINE_WORKER === '1') {
-      const noop = () => {
-        processed += 1;
-      };
-      const handlers = Object.fromEntries(
-        [
-          'user_registered',
-          'user_course_completed',
-          'user_lessons_completed',
-          'user_certificate_issued',
-          'user_badge_updated',
-        ].map((type) => [type, noop]),
-      );
-      createBullMQWorker(createProcessor({ handlers }), { ...connection, queueName, concurrency: 20 });
-    }
+    app.use(
+      '/webhooks/acadle',
+      acadleWebhooks({ queue: sdkQueue(), auth: { tokens: [token] }, enqueueTimeoutMs: 10_000 }),
+    );
   }
   server = http.createServer(app);
 }

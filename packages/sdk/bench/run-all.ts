@@ -12,6 +12,9 @@ import type { PostgresConnection } from '../src/adapters/bullmq/index.js';
 import { createEvent } from '../src/testing/index.js';
 
 const smoke = process.argv.includes('--smoke');
+/** `--only=ack|scale|pipeline|parse` runs one part (targets of the other parts are left out). */
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
+const runs = (part: 'ack' | 'scale' | 'pipeline' | 'parse') => only === undefined || only === part;
 const settings = smoke
   ? {
       rounds: 1,
@@ -34,16 +37,30 @@ const settings = smoke
       parseCalls: 100_000,
     };
 const TOKEN = 'bench_token_0123456789abcdef';
-const KINDS = ['node-http', 'express', 'hand-written', 'sdk-memory', 'sdk-redis', 'sdk-postgres'] as const;
+const KINDS = [
+  'node-http',
+  'express',
+  'hand-written',
+  'sdk-memory',
+  'sdk-redis',
+  'sdk-postgres',
+  'sdk-node-memory',
+  'sdk-node-redis',
+  'sdk-node-postgres',
+] as const;
 type Kind = (typeof KINDS)[number];
 const LABELS: Record<Kind, string> = {
   'node-http': 'bare node:http',
   express: 'bare Express 5',
   'hand-written': 'hand-written (express.json + zod + BullMQ add, Redis)',
-  'sdk-memory': 'SDK adapter + MemoryQueue',
-  'sdk-redis': 'SDK adapter + BullMQ on Redis',
-  'sdk-postgres': 'SDK adapter + BullMQ on embedded PostgreSQL',
+  'sdk-memory': 'SDK Express adapter + MemoryQueue',
+  'sdk-redis': 'SDK Express adapter + BullMQ on Redis',
+  'sdk-postgres': 'SDK Express adapter + BullMQ on embedded PostgreSQL',
+  'sdk-node-memory': 'SDK node:http adapter + MemoryQueue',
+  'sdk-node-redis': 'SDK node:http adapter + BullMQ on Redis',
+  'sdk-node-postgres': 'SDK node:http adapter + BullMQ on embedded PostgreSQL',
 };
+type PipelineKind = Extract<Kind, `${string}-redis` | `${string}-postgres` | 'hand-written'>;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
@@ -157,6 +174,9 @@ async function scale(servers: RunningServer[]) {
   return rows;
 }
 
+/** Deliveries sent (and processed) before each pipeline measurement, so that neither side is timed cold. */
+const pipelineWarmup = (count: number) => Math.ceil(count / 5);
+
 /** Raw BullMQ: `add` (50 in flight) + a no-op `Worker` (concurrency 20); deliveries per second until all ran. */
 async function rawPipeline(
   connection: { redis: string } | { postgres: PostgresConnection },
@@ -172,11 +192,8 @@ async function rawPipeline(
         createPostgresBackend,
       ) as unknown as Queue);
   let done = 0;
-  let finish = () => {};
-  const finished = new Promise<void>((resolve) => (finish = resolve));
   const processor = async () => {
     done += 1;
-    if (done === count) finish();
   };
   const worker = redis
     ? new Worker(name, processor, { connection: { ...redis, maxRetriesPerRequest: null }, concurrency: 20 })
@@ -189,73 +206,99 @@ async function rawPipeline(
   await queue.waitUntilReady();
   await worker.waitUntilReady();
   const body = bodyTemplate(1024);
-  const jobs = Array.from({ length: count }, () => JSON.parse(body((sequence += 1))));
+  const addAll = async (amount: number) => {
+    const jobs = Array.from({ length: amount }, () => JSON.parse(body((sequence += 1))));
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 50 }, async () => {
+        while (next < jobs.length) {
+          const job = jobs[next++];
+          await queue.add(job.type, job);
+        }
+      }),
+    );
+  };
+  const warmup = pipelineWarmup(count);
+  await addAll(warmup);
+  await processedAtLeast(() => done, warmup, 'raw pipeline warm-up');
   const started = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 50 }, async () => {
-      while (next < jobs.length) {
-        const job = jobs[next++];
-        await queue.add(job.type, job);
-      }
-    }),
-  );
-  await finished;
+  await addAll(count);
+  await processedAtLeast(() => done, warmup + count, 'raw pipeline');
   const rate = count / ((performance.now() - started) / 1000);
   await worker.close();
   await queue.close();
   return rate;
 }
 
-/** The SDK end to end: autocannon posts `count` deliveries (50 connections) to a server that also runs the worker. */
-async function sdkPipeline(kind: 'sdk-redis' | 'sdk-postgres', connection: object, count: number): Promise<number> {
+/** One server end to end (the SDK or the hand-written handler): autocannon posts `count` deliveries (50 connections) to it while it also runs the worker. */
+async function httpPipeline(kind: PipelineKind, connection: object, count: number): Promise<number> {
   const server = await startServer(kind, connection, { PIPELINE_WORKER: '1' });
   try {
     const body = bodyTemplate(1024);
+    const postAll = async (amount: number) => {
+      const result = await autocannon({
+        url: `http://127.0.0.1:${server.port}/webhooks/acadle/${TOKEN}`,
+        connections: 50,
+        amount,
+        requests: [
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            setupRequest: (request) => ({ ...request, body: body((sequence += 1)) }),
+          },
+        ],
+      });
+      if (result.non2xx > 0 || result.errors > 0)
+        throw new Error(`${kind} pipeline: ${result.non2xx} non-2xx, ${result.errors} errors`);
+    };
+    const seen = async () => (await server.stats()).processed;
+    const warmup = pipelineWarmup(count);
+    await postAll(warmup);
+    await processedAtLeast(seen, warmup, `${kind} pipeline warm-up`);
     const started = performance.now();
-    const result = await autocannon({
-      url: `http://127.0.0.1:${server.port}/webhooks/acadle/${TOKEN}`,
-      connections: 50,
-      amount: count,
-      requests: [
-        {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          setupRequest: (request) => ({ ...request, body: body((sequence += 1)) }),
-        },
-      ],
-    });
-    if (result.non2xx > 0 || result.errors > 0)
-      throw new Error(`${kind} pipeline: ${result.non2xx} non-2xx, ${result.errors} errors`);
-    const deadline = Date.now() + 120_000;
-    while ((await server.stats()).processed < count) {
-      if (Date.now() > deadline) throw new Error(`${kind} pipeline: not all deliveries processed within 120 s`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await postAll(count);
+    await processedAtLeast(seen, warmup + count, `${kind} pipeline`);
     return count / ((performance.now() - started) / 1000);
   } finally {
     server.child.kill();
   }
 }
 
+/** Waits (polling every 5 ms, at most 120 s) until `processed()` reaches `target`. */
+async function processedAtLeast(processed: () => number | Promise<number>, target: number, what: string) {
+  const deadline = Date.now() + 120_000;
+  while ((await processed()) < target) {
+    if (Date.now() > deadline) throw new Error(`${what}: not all deliveries processed within 120 s`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 async function pipeline(redis: { redis: string }, postgres: { postgres: PostgresConnection }) {
   const rows = [];
-  for (const [label, kind, connection, count] of [
-    ['Redis', 'sdk-redis', redis, settings.pipelineRedis],
-    ['PostgreSQL (embedded)', 'sdk-postgres', postgres, settings.pipelinePostgres],
+  for (const [label, viaExpress, viaNode, connection, count] of [
+    ['Redis', 'sdk-redis', 'sdk-node-redis', redis, settings.pipelineRedis],
+    ['PostgreSQL (embedded)', 'sdk-postgres', 'sdk-node-postgres', postgres, settings.pipelinePostgres],
   ] as const) {
     const raw: number[] = [];
-    const sdk: number[] = [];
+    const handWritten: number[] = [];
+    const express: number[] = [];
+    const node: number[] = [];
     for (let round = 0; round < settings.rounds; round += 1) {
       raw.push(await rawPipeline(connection, count));
-      sdk.push(await sdkPipeline(kind, connection, count));
+      handWritten.push(await httpPipeline('hand-written', connection, count));
+      express.push(await httpPipeline(viaExpress, connection, count));
+      node.push(await httpPipeline(viaNode, connection, count));
     }
     rows.push({
       backend: label,
       deliveries: count,
       'raw BullMQ add + Worker /s': Math.round(median(raw)),
-      'SDK HTTP -> handler /s': Math.round(median(sdk)),
-      ratio: Number((median(sdk) / median(raw)).toFixed(2)),
+      'hand-written HTTP -> Worker /s': Math.round(median(handWritten)),
+      'SDK Express HTTP -> handler /s': Math.round(median(express)),
+      'SDK node:http HTTP -> handler /s': Math.round(median(node)),
+      'ratio Express': Number((median(express) / median(raw)).toFixed(2)),
+      'ratio node:http': Number((median(node) / median(raw)).toFixed(2)),
+      'ratio hand-written': Number((median(handWritten) / median(raw)).toFixed(2)),
     });
   }
   return rows;
@@ -269,35 +312,49 @@ async function main() {
   const postgres = { postgres: { ...postgresServer.connection, migrate: true } };
   const servers: RunningServer[] = [];
   try {
-    for (const kind of KINDS) servers.push(await startServer(kind, kind === 'sdk-postgres' ? postgres : redis));
-    const ack = await acknowledgement(servers);
-    console.log(
-      `\nAcknowledgement: autocannon, 50 connections, 1 KiB deliveries with unique ids, ${settings.rounds} alternating rounds of ${settings.seconds} s, medians`,
-    );
-    console.table(ack);
-    const scaled = await scale(
-      servers.filter((server) => ['express', 'sdk-memory', 'sdk-redis'].includes(server.kind)),
-    );
-    console.log(`\nScale: one ${settings.scaleSeconds} s run per cell`);
-    console.table(scaled);
+    let ack: Awaited<ReturnType<typeof acknowledgement>> = [];
+    let scaled: Awaited<ReturnType<typeof scale>> = [];
+    if (runs('ack') || runs('scale')) {
+      for (const kind of KINDS) servers.push(await startServer(kind, kind.endsWith('postgres') ? postgres : redis));
+    }
+    if (runs('ack')) {
+      ack = await acknowledgement(servers);
+      console.log(
+        `\nAcknowledgement: autocannon, 50 connections, 1 KiB deliveries with unique ids, ${settings.rounds} alternating rounds of ${settings.seconds} s, medians`,
+      );
+      console.table(ack);
+    }
+    if (runs('scale')) {
+      scaled = await scale(
+        servers.filter((server) => ['express', 'sdk-memory', 'sdk-redis', 'sdk-node-redis'].includes(server.kind)),
+      );
+      console.log(`\nScale: one ${settings.scaleSeconds} s run per cell`);
+      console.table(scaled);
+    }
     for (const server of servers) server.child.kill();
-    const pipe = await pipeline(redis, postgres);
-    console.log(
-      `\nPipeline: deliveries per second until every handler ran, ${settings.rounds} alternating rounds, medians`,
-    );
-    console.table(pipe);
+    let pipe: Awaited<ReturnType<typeof pipeline>> = [];
+    if (runs('pipeline')) {
+      pipe = await pipeline(redis, postgres);
+      console.log(
+        `\nPipeline: deliveries per second until every handler ran (after a warm-up of a fifth as many), ${settings.rounds} alternating rounds, medians`,
+      );
+      console.table(pipe);
+    }
     const { measureParse } = await import('./parse-event.bench.mjs');
-    const parse = measureParse({ rounds: settings.parseRounds, calls: settings.parseCalls });
-    console.log(
-      `\nParse: ns per call, ${settings.parseRounds} alternating rounds of ${settings.parseCalls} calls, medians`,
-    );
-    console.table(parse);
+    const parse = runs('parse') ? measureParse({ rounds: settings.parseRounds, calls: settings.parseCalls }) : [];
+    if (runs('parse')) {
+      console.log(
+        `\nParse: ns per call, ${settings.parseRounds} alternating rounds of ${settings.parseCalls} calls, medians`,
+      );
+      console.table(parse);
+    }
 
     const row = (label: string) => ack.find((entry) => entry.server === label);
     const memory = row(LABELS['sdk-memory']);
     const express = row(LABELS.express);
     const sdkRedis = row(LABELS['sdk-redis']);
-    const targets = [
+    const nodeRedis = row(LABELS['sdk-node-redis']);
+    const ackTargets = [
       {
         target: 'SDK + MemoryQueue >= 0.90 of bare Express req/s',
         value: memory?.['vs bare Express'],
@@ -308,26 +365,42 @@ async function main() {
         value: Number(((memory?.['p99 ms'] ?? 0) / (express?.['p99 ms'] || 1)).toFixed(2)),
         met: (memory?.['p99 ms'] ?? 0) <= 1.5 * (express?.['p99 ms'] ?? 0),
       },
-      {
-        target: 'SDK + Redis >= 0.75 of bare Express req/s',
-        value: sdkRedis?.['vs bare Express'],
-        met: (sdkRedis?.['vs bare Express'] ?? 0) >= 0.75,
-      },
-      {
-        target: 'SDK + Redis >= hand-written req/s',
-        value: sdkRedis?.['vs hand-written'],
-        met: (sdkRedis?.['vs hand-written'] ?? 0) >= 1,
-      },
-      {
-        target: 'parseEvent <= 2.5x JSON.parse (worst fixture)',
-        value: Math.max(...parse.map((entry: { ratio: number }) => entry.ratio)),
-        met: parse.every((entry: { ratio: number }) => entry.ratio <= 2.5),
-      },
-      ...pipe.map((entry) => ({
-        target: `pipeline on ${entry.backend} >= 0.85 of raw BullMQ`,
-        value: entry.ratio,
-        met: entry.ratio >= 0.85,
-      })),
+      ...(
+        [
+          ['Express', sdkRedis],
+          ['node:http', nodeRedis],
+        ] as const
+      ).flatMap(([adapter, entry]) => [
+        {
+          target: `SDK ${adapter} adapter + Redis >= 0.75 of bare Express req/s`,
+          value: entry?.['vs bare Express'],
+          met: (entry?.['vs bare Express'] ?? 0) >= 0.75,
+        },
+        {
+          target: `SDK ${adapter} adapter + Redis >= hand-written req/s`,
+          value: entry?.['vs hand-written'],
+          met: (entry?.['vs hand-written'] ?? 0) >= 1,
+        },
+      ]),
+    ];
+    const targets = [
+      ...(ack.length > 0 ? ackTargets : []),
+      ...(parse.length > 0
+        ? [
+            {
+              target: 'parseEvent <= 2.5x JSON.parse (worst fixture)',
+              value: Math.max(...parse.map((entry: { ratio: number }) => entry.ratio)),
+              met: parse.every((entry: { ratio: number }) => entry.ratio <= 2.5),
+            },
+          ]
+        : []),
+      ...pipe.flatMap((entry) =>
+        (['Express', 'node:http'] as const).map((adapter) => ({
+          target: `pipeline (${adapter}) on ${entry.backend} >= 0.85 of raw BullMQ`,
+          value: entry[`ratio ${adapter}`],
+          met: entry[`ratio ${adapter}`] >= 0.85,
+        })),
+      ),
     ];
     console.log('\nTargets');
     console.table(targets.map((entry) => ({ ...entry, met: entry.met ? 'met' : 'MISSED' })));
@@ -352,7 +425,7 @@ async function main() {
     };
     const directory = join(__dirname, 'results');
     mkdirSync(directory, { recursive: true });
-    const file = join(directory, smoke ? 'smoke.json' : 'latest.json');
+    const file = join(directory, smoke ? 'smoke.json' : only ? `only-${only}.json` : 'latest.json');
     writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
     console.log(`\nWritten to ${file} (${report.durationSeconds} s)`);
   } finally {

@@ -1,6 +1,11 @@
 import type { EventDataMap } from './event-schemas.js';
 import type { EventType } from './event-types.js';
 
+/**
+ * The fields every event has, whatever its type.
+ *
+ * @inline
+ */
 interface EventEnvelope {
   /** Acadle's event id, always a string (a numeric id is turned into one). */
   id: string;
@@ -12,13 +17,23 @@ interface EventEnvelope {
 
 /** A documented event, with normalized `data` typed by its `type`. */
 export type KnownEvent<T extends EventType = EventType> = {
-  [K in T]: EventEnvelope & { type: K; known: true; data: EventDataMap[K] };
+  [K in T]: EventEnvelope & {
+    /** One of the documented types; checking it narrows `data`. */
+    type: K;
+    /** Always `true`: tells a known event from an `UnknownEvent`. */
+    known: true;
+    /** The event's data, validated and normalized. */
+    data: EventDataMap[K];
+  };
 }[T];
 
 /** An event of a type this version of the SDK does not know; `data` is as sent. */
 export interface UnknownEvent extends EventEnvelope {
+  /** The type as sent. */
   type: string;
+  /** Always `false`: tells an unknown event from a `KnownEvent`. */
   known: false;
+  /** The `data` as sent, neither validated nor normalized. */
   data: unknown;
 }
 

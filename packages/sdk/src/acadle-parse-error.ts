@@ -3,14 +3,19 @@ export type ParseErrorCode = 'invalid_json' | 'invalid_envelope' | 'invalid_payl
 
 /** Where in the body a problem sits (keys and array indexes from the root), and what it is. */
 export interface ParseIssue {
+  /** Keys and array indexes from the root of the body; empty for the body as a whole. */
   path: (string | number)[];
+  /** What is wrong, for people. */
   message: string;
 }
 
 /** The envelope fields that could be read from a delivery whose `data` failed its schema. */
 export interface ParsedEnvelope {
+  /** Acadle's event id, always a string (a numeric id is turned into one). */
   id: string;
+  /** The event type as sent, possibly one this SDK does not know. */
   type: string;
+  /** The payload version Acadle sent, if any. */
   version: string | undefined;
 }
 
@@ -21,9 +26,13 @@ export interface ParsedEnvelope {
  * envelope that was read, so that a receiver can still store and deduplicate the delivery.
  */
 export class AcadleParseError extends Error {
+  /** Always `'AcadleParseError'`. */
   override readonly name = 'AcadleParseError';
+  /** Why parsing failed; stable, for programs to branch on. */
   readonly code: ParseErrorCode;
+  /** Each problem found, with its path in the body. */
   readonly issues: ParseIssue[];
+  /** The envelope that was read, for `invalid_payload` errors; `undefined` otherwise. */
   readonly envelope: ParsedEnvelope | undefined;
 
   constructor(

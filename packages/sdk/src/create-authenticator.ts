@@ -6,7 +6,12 @@ export interface AuthOptions {
   /** Accepted tokens; several at once let you rotate without downtime. At least 16 URL-safe characters each. */
   tokens: readonly string[];
   /** HTTP Basic credentials to require as well (Acadle can send them in the endpoint URL). */
-  basic?: { username: string; password: string };
+  basic?: {
+    /** The user name Acadle sends. */
+    username: string;
+    /** The password Acadle sends. */
+    password: string;
+  };
 }
 
 /** Where requests may come from. */

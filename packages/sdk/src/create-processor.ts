@@ -22,6 +22,7 @@ export type EventHandlers = { [T in EventType]?: EventHandler<T> };
 
 /** How to process stored deliveries. */
 export interface ProcessorOptions {
+  /** What to run for each documented event type. */
   handlers: EventHandlers;
   /** Runs for event types this SDK does not know. @defaultValue logs at info level and completes */
   onUnknown?: (event: UnknownEvent, context: HandlerContext) => Promise<void> | void;
@@ -29,6 +30,7 @@ export interface ProcessorOptions {
   onInvalid?: (error: AcadleParseError, context: HandlerContext) => Promise<void> | void;
   /** Runs when a handler throws, before the queue retries or gives up. */
   onError?: (error: unknown, event: KnownEvent, context: HandlerContext) => Promise<void> | void;
+  /** Where the processor logs, and the parent of each handler's `logger`; pino fits. @defaultValue {@link silentLogger} */
   logger?: Logger;
 }
 
@@ -38,6 +40,7 @@ export interface ProcessorOptions {
  * type with the narrowed event. Invalid payloads throw `NonRetryableError` (dead letter, no retries).
  *
  * @example
+ * ```ts
  * const processor = createProcessor({
  *   handlers: {
  *     user_course_completed: async (event, { logger }) => {
@@ -45,6 +48,8 @@ export interface ProcessorOptions {
  *     },
  *   },
  * });
+ * const queue = new MemoryQueue({ processor });
+ * ```
  */
 export function createProcessor(options: ProcessorOptions): DeliveryProcessor {
   const logger = options.logger ?? silentLogger;

@@ -27,7 +27,7 @@ export interface ReceiverOptions extends NetworkOptions {
    * @defaultValue 30
    */
   retryAfterSeconds?: number;
-  /** Where the receiver logs; pino fits. Silent by default. */
+  /** Where the receiver logs; pino fits. @defaultValue {@link silentLogger} */
   logger?: Logger;
   /** Called after each answer, e.g. to count requests in metrics. Must not throw. */
   onResponse?: (outcome: ReceiverOutcome) => void;
@@ -35,28 +35,37 @@ export interface ReceiverOptions extends NetworkOptions {
 
 /** A request as an adapter hands it over. */
 export interface ReceiverRequest {
+  /** The HTTP method; anything but `POST` is answered 405. */
   method: string;
   /** The URL relative to where the receiver is mounted, query included (`/<token>` or `/?token=…`). */
   url: string;
+  /** The request headers, names in lower case (as Node.js gives them). */
   headers: Readonly<Record<string, string | string[] | undefined>>;
   /** The body as a Buffer or string, an object middleware already parsed, or the request stream itself. */
   body: unknown;
+  /** The peer's address, checked against `allowedIps` (after `trustedProxies`). */
   remoteAddress?: string | undefined;
 }
 
 /** The answer an adapter writes back. */
 export interface ReceiverResponse {
+  /** 200 once stored (or a duplicate), 4xx for a request no retry can fix, 503 to make Acadle retry. */
   status: number;
+  /** The response headers, names in lower case. */
   headers: Record<string, string>;
+  /** A JSON body. */
   body: string;
 }
 
 /** What happened to one request, for metrics. */
 export interface ReceiverOutcome {
+  /** The HTTP status answered. */
   status: number;
   /** `stored`, `duplicate`, or the `error` code of the answer. */
   result: string;
+  /** The event id, once the envelope was read. */
   eventId: string | undefined;
+  /** The event type, once the envelope was read. */
   eventType: string | undefined;
   /** Time spent storing the delivery, when it was attempted. */
   enqueueMs: number | undefined;
@@ -64,6 +73,7 @@ export interface ReceiverOutcome {
 
 /** A framework-neutral webhook receiver; adapters (`acadle-webhooks/express`) translate to and from it. */
 export interface Receiver {
+  /** Answers one request; never rejects, since every failure has an answer (503 when in doubt). */
   handle(request: ReceiverRequest): Promise<ReceiverResponse>;
 }
 
@@ -98,8 +108,16 @@ function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
  * delivery that fails its schema is kept (and dead-lettered) instead of being retried for days.
  *
  * @example
- * const receiver = createReceiver({ queue: new MemoryQueue({ processor }), auth: { tokens: [process.env.WEBHOOK_TOKEN!] } });
- * const response = await receiver.handle({ method: 'POST', url: `/${token}`, headers, body });
+ * ```ts
+ * const receiver = createReceiver({ queue: new MemoryQueue({ processor }), auth: { tokens: [token] } });
+ * const { status, headers, body } = await receiver.handle({
+ *   method: 'POST',
+ *   url: `/${token}`,
+ *   headers: request.headers,
+ *   body: request, // or the body as a Buffer or string
+ *   remoteAddress: request.socket.remoteAddress,
+ * });
+ * ```
  */
 export function createReceiver(options: ReceiverOptions): Receiver {
   const { queue } = options;

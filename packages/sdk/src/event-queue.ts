@@ -14,8 +14,11 @@ export interface Delivery {
 
 /** Request metadata kept with a delivery, for auditing and debugging. */
 export interface DeliveryRequest {
+  /** The client's address, after trusted proxies. */
   remoteAddress: string | undefined;
+  /** The `User-Agent` header. */
   userAgent: string | undefined;
+  /** The `Content-Type` header. */
   contentType: string | undefined;
 }
 
@@ -30,7 +33,9 @@ export interface EnqueueResult {
  * the delivery is stored (or known to be a duplicate); it rejects when the store is unreachable.
  */
 export interface EventQueue {
+  /** Stores a delivery, or recognizes it as a duplicate by its id. */
   enqueue(delivery: Delivery): Promise<EnqueueResult>;
+  /** Stops taking deliveries and releases connections. */
   close(): Promise<void>;
 }
 

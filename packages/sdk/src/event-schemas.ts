@@ -72,17 +72,19 @@ function dataSchema<S extends Record<string, ObjectSpec>>(specs: S): z.ZodType<D
   return z.looseObject(shape) as unknown as z.ZodType<DataOutput<S>>;
 }
 
+/** The normalized `data` of each event type. */
+export type EventDataMap = { [K in EventType]: DataOutput<(typeof EVENT_SPECS)[K]> };
+
+// Declared rather than inferred: the inferred type spells out every field of every event in the
+// declaration files and the API reference.
 /** The zod schema of `data` for each event type: the authority on what a valid delivery is. */
-export const eventDataSchemas = {
+export const eventDataSchemas: { [K in EventType]: z.ZodType<EventDataMap[K]> } = {
   user_registered: dataSchema(EVENT_SPECS.user_registered),
   user_course_completed: dataSchema(EVENT_SPECS.user_course_completed),
   user_lessons_completed: dataSchema(EVENT_SPECS.user_lessons_completed),
   user_certificate_issued: dataSchema(EVENT_SPECS.user_certificate_issued),
   user_badge_updated: dataSchema(EVENT_SPECS.user_badge_updated),
 };
-
-/** The normalized `data` of each event type. */
-export type EventDataMap = { [K in EventType]: z.output<(typeof eventDataSchemas)[K]> };
 
 /** A normalized Acadle user, as found in every event's `data.user`. */
 export type AcadleUser = EventDataMap['user_registered']['user'];

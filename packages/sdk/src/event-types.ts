@@ -20,7 +20,9 @@ const eventTypeSet: ReadonlySet<string> = new Set(EVENT_TYPES);
  * Tells whether a string is one of the documented event types.
  *
  * @example
+ * ```ts
  * if (isEventType(process.argv[2])) console.log('known type');
+ * ```
  */
 export function isEventType(type: unknown): type is EventType {
   return typeof type === 'string' && eventTypeSet.has(type);

@@ -1,3 +1,9 @@
+/**
+ * Parse, receive and process Acadle webhook deliveries, with no framework or datastore attached.
+ *
+ * @packageDocumentation
+ * @module acadle-webhooks
+ */
 export type {
   AcadleEvent,
   KnownEvent,

@@ -1,8 +1,12 @@
 /** The logging calls the SDK makes: pino's signature, so a pino logger fits as is. */
 export interface Logger {
+  /** Routine detail, such as a refused request. */
   debug(fields: object, message?: string): void;
+  /** A normal event worth noting, such as an event type without a handler. */
   info(fields: object, message?: string): void;
+  /** A problem the SDK recovered from, such as a retry or an unauthenticated receiver. */
   warn(fields: object, message?: string): void;
+  /** A failure that needs attention, such as a delivery moved to the dead letters. */
   error(fields: object, message?: string): void;
   /** A logger that adds `bindings` to every line (pino's `child`); optional. */
   child?(bindings: object): Logger;

@@ -21,14 +21,19 @@ export interface MemoryQueueOptions {
    * @defaultValue 1000
    */
   backoffMs?: number;
+  /** Where retries and dead letters are logged. @defaultValue {@link silentLogger} */
   logger?: Logger;
 }
 
 /** A delivery whose processing gave up, with the reason. */
 export interface DeadLetter {
+  /** The delivery, as stored. */
   delivery: Delivery;
+  /** Attempts made, the last one included. */
   attempts: number;
+  /** The message of the last error. */
   reason: string;
+  /** When it gave up, as an ISO 8601 string. */
   failedAt: string;
 }
 
@@ -42,7 +47,11 @@ interface Job {
  * single-process setups that accept that. Deduplicates by event id for the life of the process.
  *
  * @example
- * const queue = new MemoryQueue({ processor: async (delivery) => console.log(delivery.type) });
+ * ```ts
+ * const queue = new MemoryQueue({ processor: createProcessor({ handlers }) });
+ * const receiver = createReceiver({ queue, auth: { tokens: [token] } });
+ * // In tests: await queue.idle(); then look at queue.processed and queue.deadLetters.
+ * ```
  */
 export class MemoryQueue implements EventQueue {
   readonly #seen = new Set<string>();
@@ -65,6 +74,7 @@ export class MemoryQueue implements EventQueue {
     };
   }
 
+  /** Stores a delivery unless its id was seen before; rejects with `queue_unavailable` once closed. */
   async enqueue(delivery: Delivery): Promise<EnqueueResult> {
     if (this.#closed) throw new ReceiverError('queue_unavailable', 'MemoryQueue is closed', { status: 503 });
     if (this.#seen.has(delivery.id)) return { duplicate: true };

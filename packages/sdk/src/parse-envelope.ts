@@ -3,7 +3,9 @@ import { decodeText } from './decode-text.js';
 
 /** A body whose envelope is valid: the envelope, the body as text, and its parsed JSON. */
 export interface EnvelopeResult {
+  /** Always `true`: the envelope is valid. */
   ok: true;
+  /** The event id, type and version. */
   envelope: ParsedEnvelope;
   /** The body as UTF-8 text; `undefined` when the input was an already-parsed object. */
   text: string | undefined;
@@ -16,10 +18,20 @@ export interface EnvelopeResult {
  * `type`. `data` is left for `parseEvent` in the worker.
  *
  * @example
+ * ```ts
  * const result = parseEnvelope(body);
  * if (result.ok) console.log(result.envelope.id, result.envelope.type);
+ * else console.error(result.error.code, result.error.issues);
+ * ```
  */
-export function parseEnvelope(input: unknown): EnvelopeResult | { ok: false; error: AcadleParseError } {
+export function parseEnvelope(input: unknown):
+  | EnvelopeResult
+  | {
+      /** Always `false`: the body is not JSON, or not an event envelope. */
+      ok: false;
+      /** Why, with code `invalid_json` or `invalid_envelope`. */
+      error: AcadleParseError;
+    } {
   let text: string | undefined;
   let value: unknown;
   if (typeof input === 'string' || input instanceof Uint8Array || input instanceof ArrayBuffer) {

@@ -7,7 +7,19 @@ import { normalizeData } from './normalize-data.js';
 import { parseEnvelope } from './parse-envelope.js';
 
 /** The outcome of `parseEvent`: an event, or the reason there is none. */
-export type ParseResult = { ok: true; event: AcadleEvent } | { ok: false; error: AcadleParseError };
+export type ParseResult =
+  | {
+      /** Always `true`: the body is an event. */
+      ok: true;
+      /** The event, known or not. */
+      event: AcadleEvent;
+    }
+  | {
+      /** Always `false`: the body is not a valid event. */
+      ok: false;
+      /** Why; its `code` tells a body that is not an event from data that fails its schema. */
+      error: AcadleParseError;
+    };
 
 /**
  * Turns a delivery body into a typed, normalized Acadle event. Never throws.
@@ -17,12 +29,14 @@ export type ParseResult = { ok: true; event: AcadleEvent } | { ok: false; error:
  * `competed_at` becomes `completed_at`); unknown types come back with `known: false`.
  *
  * @example
+ * ```ts
  * const result = parseEvent(request.body);
  * if (!result.ok) return console.error(result.error.code, result.error.issues);
  * const { event } = result;
  * if (event.known && event.type === 'user_course_completed') {
  *   console.log(event.data.user.email, event.data.course.completed_at.toISOString());
  * }
+ * ```
  */
 export function parseEvent(input: EventInput): ParseResult {
   try {

@@ -2,12 +2,19 @@ import { ReceiverError } from './receiver-errors.js';
 
 /** The parts of a Node.js readable stream (such as an `http.IncomingMessage`) that `readBody` uses. */
 export interface BodyStream {
+  /** Listens for each chunk of the body. */
   on(event: 'data', listener: (chunk: Uint8Array | string) => void): unknown;
+  /** Listens for the end of the body, or of the connection. */
   on(event: 'end' | 'close', listener: () => void): unknown;
+  /** Listens for a failure of the stream. */
   on(event: 'error', listener: (error: Error) => void): unknown;
+  /** Stops listening for chunks. */
   off(event: 'data', listener: (chunk: Uint8Array | string) => void): unknown;
+  /** Stops listening for the end of the body or connection. */
   off(event: 'end' | 'close', listener: () => void): unknown;
+  /** Stops listening for failures. */
   off(event: 'error', listener: (error: Error) => void): unknown;
+  /** Stops the flow of chunks once the size limit is passed. */
   pause(): unknown;
 }
 

@@ -3,8 +3,11 @@ export type ReceiverErrorCode = 'queue_unavailable' | 'enqueue_timeout' | 'paylo
 
 /** A failure of the receiver or a queue, with the HTTP status it answers with where it has one. */
 export class ReceiverError extends Error {
+  /** `'ReceiverError'`, or the name of the subclass. */
   override readonly name: string = 'ReceiverError';
+  /** What failed; stable, for programs to branch on. */
   readonly code: ReceiverErrorCode;
+  /** The HTTP status to answer with, for errors that have one. */
   readonly status: number | undefined;
 
   constructor(code: ReceiverErrorCode, message: string, options: { status?: number; cause?: unknown } = {}) {
@@ -19,6 +22,7 @@ export class ReceiverError extends Error {
  * schema): the queue moves it to the dead letters at once instead of retrying.
  */
 export class NonRetryableError extends ReceiverError {
+  /** Always `'NonRetryableError'`. */
   override readonly name = 'NonRetryableError';
 
   constructor(message: string, options: { cause?: unknown } = {}) {

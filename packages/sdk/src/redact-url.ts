@@ -5,7 +5,9 @@ const TOKEN_PARAMETER = /([?&]token=)[^&#]*/gi;
  * token travels in `/webhooks/acadle/<token>`) are replaced by `[redacted]`.
  *
  * @example
+ * ```ts
  * redactUrl('/webhooks/acadle/s3cr3t?x=1'); // '/webhooks/acadle/[redacted]?x=1'
+ * ```
  */
 export function redactUrl(url: string): string {
   const queryStart = url.search(/[?#]/);

@@ -14,11 +14,11 @@ describe('pnpm bench --smoke', () => {
     if (run.status !== 0) throw new Error(`pnpm bench --smoke failed (${run.status}):\n${run.stderr}`);
     const report = JSON.parse(readFileSync(join(__dirname, '..', 'bench', 'results', 'smoke.json'), 'utf8'));
     expect(report.smoke).toBe(true);
-    expect(report.acknowledgement.map((row: { server: string }) => row.server)).toHaveLength(6);
+    expect(report.acknowledgement.map((row: { server: string }) => row.server)).toHaveLength(9);
     for (const row of report.acknowledgement) expect(row['requests/s']).toBeGreaterThan(0);
     expect(report.scale.length).toBeGreaterThan(0);
     expect(report.pipeline.map((row: { backend: string }) => row.backend)).toEqual(['Redis', 'PostgreSQL (embedded)']);
     expect(report.parse).toHaveLength(5);
-    expect(report.targets.length).toBeGreaterThanOrEqual(7);
+    expect(report.targets.length).toBeGreaterThanOrEqual(10);
   }, 180_000);
 });

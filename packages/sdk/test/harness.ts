@@ -1,3 +1,4 @@
+import type { RequestListener } from 'node:http';
 import {
   type Delivery,
   type EventQueue,
@@ -8,8 +9,9 @@ import {
   parseEvent,
   type ReceiverOptions,
 } from 'acadle-webhooks';
-import express, { type Express } from 'express';
+import express from 'express';
 import { acadleWebhooks } from '../src/adapters/express/index.js';
+import { createNodeHandler } from '../src/adapters/node/index.js';
 
 export const TOKEN = 'tok_0123456789abcdefABCDEF';
 export const OTHER_TOKEN = 'tok_rotated_ZYXWVUTSRQPONM';
@@ -37,16 +39,33 @@ export function recordingProcessor() {
   };
 }
 
-/** An Express app with the adapter mounted at PATH, optionally behind other middleware. */
-export function createApp(
-  options: Partial<ReceiverOptions> & { queueOptions?: MemoryQueueOptions; before?: express.RequestHandler[] } = {},
-): { app: Express; queue: EventQueue; memoryQueue: MemoryQueue; logger: ReturnType<typeof recordingLogger> } {
+export type Adapter = 'express' | 'node';
+
+export type AppOptions = Partial<ReceiverOptions> & {
+  queueOptions?: MemoryQueueOptions;
+  /** Express middleware mounted before the adapter (Express only). */
+  before?: express.RequestHandler[];
+};
+
+/** A request listener with the adapter under test receiving at PATH: Express (the default) or bare `node:http`. */
+export function createApp(options: AppOptions & { adapter?: Adapter } = {}): {
+  app: RequestListener;
+  queue: EventQueue;
+  memoryQueue: MemoryQueue;
+  logger: ReturnType<typeof recordingLogger>;
+} {
+  const { adapter = 'express', before = [], queueOptions, ...receiverOptions } = options;
   const logger = recordingLogger();
-  const memoryQueue = new MemoryQueue({ backoffMs: 10, ...options.queueOptions });
-  const queue = options.queue ?? memoryQueue;
+  const memoryQueue = new MemoryQueue({ backoffMs: 10, ...queueOptions });
+  const queue = receiverOptions.queue ?? memoryQueue;
+  const settings = { auth: { tokens: [TOKEN, OTHER_TOKEN] }, logger, ...receiverOptions, queue };
+  if (adapter === 'node') {
+    if (before.length > 0) throw new Error('`before` middleware needs the Express adapter');
+    return { app: createNodeHandler({ ...settings, path: PATH }), queue, memoryQueue, logger };
+  }
   const app = express();
-  for (const middleware of options.before ?? []) app.use(middleware);
-  app.use(PATH, acadleWebhooks({ auth: { tokens: [TOKEN, OTHER_TOKEN] }, logger, ...options, queue }));
+  for (const middleware of before) app.use(middleware);
+  app.use(PATH, acadleWebhooks(settings));
   return { app, queue, memoryQueue, logger };
 }
 

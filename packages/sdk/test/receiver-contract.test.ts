@@ -1,14 +1,26 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { NonRetryableError, parseEvent } from 'acadle-webhooks';
+import { MemoryQueue, NonRetryableError, parseEvent } from 'acadle-webhooks';
 import { createEvent, fixtures } from 'acadle-webhooks/testing';
 import express from 'express';
 import request from 'supertest';
-import { createApp, hangingQueue, OTHER_TOKEN, PATH, recordingProcessor, TOKEN, unreachableQueue } from './harness.js';
+import { createNodeHandler } from '../src/adapters/node/index.js';
+import {
+  type AppOptions,
+  createApp as createAdapterApp,
+  hangingQueue,
+  OTHER_TOKEN,
+  PATH,
+  recordingProcessor,
+  TOKEN,
+  unreachableQueue,
+} from './harness.js';
 
 const url = `${PATH}/${TOKEN}`;
 
-describe('the status contract of the Express adapter', () => {
+describe.each(['express', 'node'] as const)('the status contract of the %s adapter', (adapter) => {
+  const createApp = (options: AppOptions = {}) => createAdapterApp({ adapter, ...options });
+
   it('answers 200 with the id once the delivery is stored, keeping the body exactly as received', async () => {
     const { app, memoryQueue } = createApp();
     const body = `  ${fixtures.user_course_completed}\n`;
@@ -71,7 +83,7 @@ describe('the status contract of the Express adapter', () => {
     const { processed, processor } = recordingProcessor();
     const { app, memoryQueue } = createApp({ queueOptions: { processor } });
     const body = JSON.stringify(createEvent('user_registered'));
-    const server = app.listen(0, '127.0.0.1');
+    const server = http.createServer(app).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     try {
       const { port } = server.address() as AddressInfo;
@@ -173,7 +185,7 @@ describe('the status contract of the Express adapter', () => {
 
   it('answers 413 to an endless chunked body, reading no further than the limit', async () => {
     const { app } = createApp({ maxBodyBytes: 64 * 1024 });
-    const server = app.listen(0, '127.0.0.1');
+    const server = http.createServer(app).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     const { port } = server.address() as AddressInfo;
     let written = 0;
@@ -268,45 +280,6 @@ describe('the status contract of the Express adapter', () => {
     await test.send(JSON.stringify(createEvent('user_registered'))).expect(200);
   });
 
-  describe('behind body parsers', () => {
-    it('works after express.json() parsed the body', async () => {
-      const { processed, processor } = recordingProcessor();
-      const { app, memoryQueue } = createApp({ before: [express.json()], queueOptions: { processor } });
-      await request(app)
-        .post(url)
-        .type('json')
-        .send(fixtures.user_certificate_issued)
-        .expect(200, { received: true, id: 'bnljZmc0MQ==', duplicate: false });
-      await memoryQueue.idle();
-      expect(JSON.parse(processed[0]?.body ?? '')).toEqual(JSON.parse(fixtures.user_certificate_issued));
-    });
-
-    it('still reads a text body express.json() left alone', async () => {
-      const { app } = createApp({ before: [express.json()] });
-      await request(app)
-        .post(url)
-        .set('content-type', 'text/plain')
-        .send(JSON.stringify(createEvent('user_registered')))
-        .expect(200);
-    });
-
-    it('works after express.raw() and express.text()', async () => {
-      for (const parser of [express.raw({ type: '*/*' }), express.text({ type: '*/*' })]) {
-        const { app } = createApp({ before: [parser] });
-        await request(app)
-          .post(url)
-          .type('json')
-          .send(JSON.stringify(createEvent('user_registered')))
-          .expect(200);
-      }
-    });
-
-    it('keeps the status of express.json() errors (400 for invalid JSON, never 5xx)', async () => {
-      const { app } = createApp({ before: [express.json()] });
-      await request(app).post(url).type('json').send('{oops').expect(400);
-    });
-  });
-
   describe('authentication options', () => {
     const basic = { username: 'acadle', password: 'correct horse battery staple' };
 
@@ -384,5 +357,85 @@ describe('the status contract of the Express adapter', () => {
         JSON.stringify(logger.lines, (_, value) => (value instanceof Error ? value.message : value)),
       ).not.toContain(TOKEN);
     });
+  });
+});
+
+describe('the Express adapter behind body parsers', () => {
+  it('works after express.json() parsed the body', async () => {
+    const { processed, processor } = recordingProcessor();
+    const { app, memoryQueue } = createAdapterApp({ before: [express.json()], queueOptions: { processor } });
+    await request(app)
+      .post(url)
+      .type('json')
+      .send(fixtures.user_certificate_issued)
+      .expect(200, { received: true, id: 'bnljZmc0MQ==', duplicate: false });
+    await memoryQueue.idle();
+    expect(JSON.parse(processed[0]?.body ?? '')).toEqual(JSON.parse(fixtures.user_certificate_issued));
+  });
+
+  it('still reads a text body express.json() left alone', async () => {
+    const { app } = createAdapterApp({ before: [express.json()] });
+    await request(app)
+      .post(url)
+      .set('content-type', 'text/plain')
+      .send(JSON.stringify(createEvent('user_registered')))
+      .expect(200);
+  });
+
+  it('works after express.raw() and express.text()', async () => {
+    for (const parser of [express.raw({ type: '*/*' }), express.text({ type: '*/*' })]) {
+      const { app } = createAdapterApp({ before: [parser] });
+      await request(app)
+        .post(url)
+        .type('json')
+        .send(JSON.stringify(createEvent('user_registered')))
+        .expect(200);
+    }
+  });
+
+  it('keeps the status of express.json() errors (400 for invalid JSON, never 5xx)', async () => {
+    const { app } = createAdapterApp({ before: [express.json()] });
+    await request(app).post(url).type('json').send('{oops').expect(400);
+  });
+});
+
+describe('the node:http adapter', () => {
+  const body = () => JSON.stringify(createEvent('user_registered'));
+
+  it('answers 404 outside its path, including paths that only start like it', async () => {
+    const { app, memoryQueue } = createAdapterApp({ adapter: 'node' });
+    for (const path of ['/', '/webhooks', `/webhooks/acadlefoo/${TOKEN}`, `/other/${TOKEN}`]) {
+      await request(app).post(path).type('json').send(body()).expect(404, { error: 'not_found' });
+    }
+    expect(memoryQueue.pending + memoryQueue.processed).toBe(0);
+  });
+
+  it('takes the token from the path or the query, with or without a trailing slash', async () => {
+    const { app } = createAdapterApp({ adapter: 'node' });
+    for (const path of [`${PATH}/${TOKEN}`, `${PATH}?token=${TOKEN}`, `${PATH}/?token=${TOKEN}`]) {
+      await request(app).post(path).type('json').send(body()).expect(200);
+    }
+  });
+
+  it('passes what is not under its path to next, so it can sit in front of other routes', async () => {
+    const { processed, processor } = recordingProcessor();
+    const memoryQueue = new MemoryQueue({ processor });
+    const handler = createNodeHandler({ queue: memoryQueue, auth: { tokens: [TOKEN] }, path: `${PATH}/` });
+    const handled: boolean[] = [];
+    const server = http.createServer((incoming, outgoing) => {
+      void handler(incoming, outgoing, () => outgoing.writeHead(418).end('next')).then((done) => handled.push(done));
+    });
+    await request(server).post('/healthz').expect(418, 'next');
+    await request(server).post(`${PATH}/${TOKEN}`).type('json').send(body()).expect(200);
+    expect(handled).toEqual([false, true]);
+    await memoryQueue.idle();
+    expect(processed).toHaveLength(1);
+  });
+
+  it('answers 503, never 500, when a custom receiver throws', async () => {
+    const handler = createNodeHandler({ receiver: { handle: () => Promise.reject(new Error('broken')) } });
+    const response = await request(http.createServer(handler)).post(`${PATH}/${TOKEN}`).send(body()).expect(503);
+    expect(response.body).toEqual({ error: 'unavailable' });
+    expect(response.headers['retry-after']).toBe('30');
   });
 });

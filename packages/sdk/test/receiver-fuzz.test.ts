@@ -16,9 +16,9 @@ const body = fc.oneof(
   fc.constant('{"__proto__":{"polluted":true},"id":"p","type":"user_registered","data":{"__proto__":{"x":1}}}'),
 );
 
-describe('the receiver under arbitrary input', () => {
+describe.each(['express', 'node'] as const)('the %s adapter under arbitrary input', (adapter) => {
   it('never answers 5xx other than 503, whatever the body, headers, method and path', async () => {
-    const { app } = createApp({ maxBodyBytes: 1500, queueOptions: { processor: async () => {} } });
+    const { app } = createApp({ adapter, maxBodyBytes: 1500, queueOptions: { processor: async () => {} } });
     await fc.assert(
       fc.asyncProperty(
         body,

@@ -2,16 +2,23 @@ import type { EventType } from '../event-types.js';
 
 /** A delivery body as Acadle sends it (timestamps as text, the `competed_at` typo included). */
 export interface AcadleDelivery<T extends string = EventType> {
+  /** The event id, unique per event (Acadle's retries reuse it). */
   id: string;
+  /** The payload version. */
   version: string;
+  /** The event type. */
   type: T;
+  /** The event's objects (`user`, `course`, ...), as Acadle writes them. */
   data: Record<string, unknown>;
 }
 
 /** Fields to change in a `createEvent` delivery; `data` is merged deeply into the generated data. */
 export interface CreateEventOverrides {
+  /** The event id; reuse one to imitate a retry. @defaultValue a new, unique id in Acadle's style */
   id?: string;
+  /** The payload version. @defaultValue `'2020-12-04'` */
   version?: string;
+  /** Fields merged deeply into the generated `data`, e.g. `{ user: { email: 'ada@example.com' } }`. */
   data?: Record<string, unknown>;
 }
 
@@ -115,8 +122,12 @@ function generateData(type: EventType, now: Date): Record<string, unknown> {
  * Builds a realistic delivery of `type`, with a unique id, shaped exactly as Acadle sends it.
  *
  * @example
+ * ```ts
+ * import { createEvent } from 'acadle-webhooks/testing';
+ *
  * const delivery = createEvent('user_course_completed', { data: { user: { email: 'ada@example.com' } } });
  * await fetch(url, { method: 'POST', body: JSON.stringify(delivery), headers: { 'content-type': 'application/json' } });
+ * ```
  */
 export function createEvent<T extends EventType>(type: T, overrides: CreateEventOverrides = {}): AcadleDelivery<T> {
   const data = generateData(type, new Date());

@@ -12,7 +12,16 @@ const user = (name: string) => `"user": {
       "timezone": "UTC"
     }`;
 
-/** The documented example delivery of each event type, as valid JSON text. */
+/**
+ * The documented example delivery of each event type, as valid JSON text.
+ *
+ * @example
+ * ```ts
+ * import { fixtures } from 'acadle-webhooks/testing';
+ *
+ * const result = parseEvent(fixtures.user_course_completed);
+ * ```
+ */
 export const fixtures: Readonly<Record<EventType, string>> = {
   user_registered: `{
   "id": "a3MwZHNVWDNSczZuVXVTMTQy",

@@ -31,12 +31,13 @@ export type PostgresConnection = PostgresConnectionOptions;
 
 /** Where a `BullMQQueue` stores deliveries. */
 export type BullMQQueueOptions = {
-  /** How long a second delivery of one event id is recognized as a duplicate. @defaultValue 7 days (Acadle retries for 3) */
+  /** How long a second delivery of one event id is recognized as a duplicate; at least 4 days. @defaultValue 7 days (Acadle retries for 3) */
   dedupeTtlMs?: number;
   /** Longest wait for BullMQ to store a delivery before `enqueue` rejects. @defaultValue 2000 */
   enqueueTimeoutMs?: number;
   /** BullMQ job options for every delivery (retention, priority); retries are the worker's business. */
   jobOptions?: Pick<DefaultJobOptions, 'removeOnComplete' | 'removeOnFail' | 'priority'>;
+  /** Where queue errors and a risky Redis eviction policy are logged. @defaultValue {@link silentLogger} */
   logger?: Logger;
 } & (
   | {
@@ -45,11 +46,13 @@ export type BullMQQueueOptions = {
        * is made; or an ioredis instance, used as is (make it fail fast, and share it with no worker).
        */
       redis: RedisOptions | string | Redis;
+      /** The BullMQ queue name; workers must use the same. @defaultValue {@link DEFAULT_QUEUE_NAME} */
       queueName?: string;
     }
   | {
       /** PostgreSQL, through BullMQ's Postgres backend. */
       postgres: PostgresConnection;
+      /** The BullMQ queue name; workers must use the same. @defaultValue {@link DEFAULT_QUEUE_NAME} */
       queueName?: string;
     }
   | {
@@ -81,8 +84,12 @@ function producerRedisOptions(redis: RedisOptions | string): RedisOptions {
  * the job, deduplicates by event id for `dedupeTtlMs`, and never waits longer than `enqueueTimeoutMs`.
  *
  * @example
- * const queue = new BullMQQueue({ redis: process.env.REDIS_URL });
+ * ```ts
+ * import { BullMQQueue } from 'acadle-webhooks/bullmq';
+ *
+ * const queue = new BullMQQueue({ redis: process.env.REDIS_URL! }); // or { postgres: process.env.DATABASE_URL! }
  * app.use('/webhooks/acadle', acadleWebhooks({ queue, auth: { tokens } }));
+ * ```
  */
 export class BullMQQueue implements EventQueue {
   #queue: Queue;
@@ -149,6 +156,7 @@ export class BullMQQueue implements EventQueue {
     void broken.close().catch(() => {});
   }
 
+  /** Adds a job for the delivery; rejects with `enqueue_timeout` or `queue_unavailable` when BullMQ does not store it. */
   async enqueue(delivery: Delivery): Promise<EnqueueResult> {
     const jobId = jobIdFor(delivery);
     let timer: NodeJS.Timeout | undefined;
@@ -206,6 +214,7 @@ export class BullMQQueue implements EventQueue {
     }
   }
 
+  /** Closes the BullMQ queue, and the Redis connection if the queue made it. */
   async close(): Promise<void> {
     await this.queue.close();
     this.#producer?.disconnect();

@@ -5,6 +5,7 @@ import { redisOptionsFromUrl } from './redis-options-from-url.js';
 
 /** How a worker runs and retries deliveries. */
 export type BullMQWorkerOptions = {
+  /** The queue to take deliveries from, as given to `BullMQQueue`. @defaultValue {@link DEFAULT_QUEUE_NAME} */
   queueName?: string;
   /** Deliveries processed at once by this worker. @defaultValue 1 */
   concurrency?: number;
@@ -20,8 +21,18 @@ export type BullMQWorkerOptions = {
   stalledIntervalMs?: number;
   /** How long `close()` waits for active deliveries before abandoning them to stalled-job recovery. @defaultValue 10000 */
   closeTimeoutMs?: number;
+  /** Where worker errors and dead letters are logged. @defaultValue {@link silentLogger} */
   logger?: Logger;
-} & ({ redis: RedisOptions | string } | { postgres: PostgresConnection });
+} & (
+  | {
+      /** Redis, as a URL or connection options; the worker makes its own blocking connection. */
+      redis: RedisOptions | string;
+    }
+  | {
+      /** PostgreSQL, through BullMQ's Postgres backend. */
+      postgres: PostgresConnection;
+    }
+);
 
 /** A running worker. */
 export interface BullMQWorker {
@@ -37,8 +48,12 @@ export interface BullMQWorker {
  * `NonRetryableError` (an invalid payload), the job stays in BullMQ's failed set: the dead letters.
  *
  * @example
- * const worker = createBullMQWorker(createProcessor({ handlers }), { redis: process.env.REDIS_URL, concurrency: 4 });
- * process.on('SIGTERM', () => worker.close());
+ * ```ts
+ * import { createBullMQWorker } from 'acadle-webhooks/bullmq';
+ *
+ * const worker = createBullMQWorker(createProcessor({ handlers }), { redis: process.env.REDIS_URL!, concurrency: 4 });
+ * process.on('SIGTERM', () => void worker.close());
+ * ```
  */
 export function createBullMQWorker(processor: DeliveryProcessor, options: BullMQWorkerOptions): BullMQWorker {
   const attempts = options.attempts ?? 8;

@@ -1,3 +1,9 @@
+/**
+ * A durable queue and its workers on BullMQ, with Redis or PostgreSQL underneath.
+ *
+ * @packageDocumentation
+ * @module acadle-webhooks/bullmq
+ */
 export { BullMQQueue, type BullMQQueueOptions, DEFAULT_QUEUE_NAME, type PostgresConnection } from './bullmq-queue.js';
 export { type BullMQWorker, type BullMQWorkerOptions, createBullMQWorker } from './create-bullmq-worker.js';
 export { type ReplayedDelivery, type ReplayFilter, replayFailed } from './replay-failed.js';

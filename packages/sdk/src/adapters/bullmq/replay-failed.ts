@@ -14,9 +14,13 @@ export interface ReplayFilter {
 
 /** A dead letter put back in the queue. */
 export interface ReplayedDelivery {
+  /** The BullMQ job id, unchanged by the replay. */
   jobId: string;
+  /** Acadle's event id. */
   eventId: string;
+  /** The event type. */
   eventType: string;
+  /** Why the job had failed. */
   failedReason: string;
 }
 
@@ -27,11 +31,19 @@ const PAGE_SIZE = 200;
  * keeping their job and event ids; returns what it replayed (or, with `dryRun`, would replay).
  *
  * @example
+ * ```ts
+ * import { replayFailed } from 'acadle-webhooks/bullmq';
+ *
  * const replayed = await replayFailed({ queue, filter: { type: 'user_course_completed', since: '2026-11-28T00:00:00Z' } });
+ * console.log(`${replayed.length} deliveries replayed`);
+ * ```
  */
 export async function replayFailed(options: {
+  /** The queue whose failed set to replay: a `BullMQQueue`, or a BullMQ queue of the same name. */
   queue: BullMQQueue | Queue;
+  /** Which dead letters to replay; all when unset. */
   filter?: ReplayFilter;
+  /** Only list what would be replayed. @defaultValue false */
   dryRun?: boolean;
 }): Promise<ReplayedDelivery[]> {
   const queue = 'queue' in options.queue && !('add' in options.queue) ? options.queue.queue : (options.queue as Queue);

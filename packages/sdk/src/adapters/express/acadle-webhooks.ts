@@ -2,7 +2,12 @@ import { createReceiver, type Receiver, type ReceiverOptions } from 'acadle-webh
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
 /** Options of the Express adapter: a receiver's options, or a receiver already built. */
-export type AcadleWebhooksOptions = ReceiverOptions | { receiver: Receiver };
+export type AcadleWebhooksOptions =
+  | ReceiverOptions
+  | {
+      /** A receiver from `createReceiver`, for instance one shared with another adapter. */
+      receiver: Receiver;
+    };
 
 /**
  * Express 5 middleware that receives Acadle webhooks. Mount it where Acadle posts; the token
@@ -10,8 +15,12 @@ export type AcadleWebhooksOptions = ReceiverOptions | { receiver: Receiver };
  * limit), and also accepts a body that `express.json()`, `express.raw()` or `express.text()` read first.
  *
  * @example
- * app.use('/webhooks/acadle', acadleWebhooks({ queue, auth: { tokens: [process.env.WEBHOOK_TOKEN] } }));
+ * ```ts
+ * import { acadleWebhooks } from 'acadle-webhooks/express';
+ *
+ * app.use('/webhooks/acadle', acadleWebhooks({ queue, auth: { tokens: [process.env.WEBHOOK_TOKEN!] } }));
  * // Acadle endpoint URL: https://example.com/webhooks/acadle/<token>
+ * ```
  */
 export function acadleWebhooks(options: AcadleWebhooksOptions): RequestHandler {
   const receiver = 'receiver' in options ? options.receiver : createReceiver(options);

@@ -1,0 +1,79 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createReceiver, type Receiver, type ReceiverOptions } from 'acadle-webhooks';
+
+/** Options of the `node:http` adapter: a receiver's options (or a receiver already built) and where it listens. */
+export type NodeHandlerOptions = (
+  | ReceiverOptions
+  | {
+      /** A receiver from `createReceiver`, for instance one shared with another adapter. */
+      receiver: Receiver;
+    }
+) & {
+  /**
+   * The path Acadle posts to, without the token; the token follows as one more segment or as `?token=`.
+   * @defaultValue '/webhooks/acadle'
+   */
+  path?: string;
+};
+
+/**
+ * A `node:http` request listener that receives Acadle webhooks, or, given `next`, passes on what is
+ * not under its path. Resolves `true` when it answered the request.
+ */
+export type NodeHandler = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  next?: (error?: unknown) => void,
+) => Promise<boolean>;
+
+const NOT_FOUND = JSON.stringify({ error: 'not_found' });
+const UNAVAILABLE = JSON.stringify({ error: 'unavailable' });
+
+/**
+ * Receives Acadle webhooks on a bare `node:http` server (or any framework that hands over Node's
+ * request and response, such as Connect or Fastify's `raw`), without Express in the way.
+ *
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http';
+ * import { createNodeHandler } from 'acadle-webhooks/node';
+ *
+ * const handler = createNodeHandler({ queue, auth: { tokens: [process.env.WEBHOOK_TOKEN!] } });
+ * createServer(handler).listen(3000);
+ * // Acadle endpoint URL: https://example.com/webhooks/acadle/<token>
+ * ```
+ */
+export function createNodeHandler(options: NodeHandlerOptions): NodeHandler {
+  const receiver = 'receiver' in options ? options.receiver : createReceiver(options);
+  const path = (options.path ?? '/webhooks/acadle').replace(/\/+$/, '');
+
+  return async (request, response, next) => {
+    const url = request.url ?? '/';
+    const rest = url.slice(path.length);
+    if (!url.startsWith(path) || (rest !== '' && rest[0] !== '/' && rest[0] !== '?')) {
+      if (next) {
+        next();
+      } else {
+        response.writeHead(404, { 'content-type': 'application/json; charset=utf-8' }).end(NOT_FOUND);
+      }
+      return false;
+    }
+    try {
+      const answer = await receiver.handle({
+        method: request.method ?? 'GET',
+        url: rest === '' || rest[0] === '?' ? `/${rest}` : rest,
+        headers: request.headers,
+        body: request,
+        remoteAddress: request.socket.remoteAddress,
+      });
+      response.writeHead(answer.status, answer.headers).end(answer.body);
+    } catch {
+      // The receiver answers every failure itself; this only guards a broken custom `receiver`.
+      if (!response.headersSent) {
+        response.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '30' });
+      }
+      response.end(UNAVAILABLE);
+    }
+    return true;
+  };
+}
