@@ -7,6 +7,7 @@ export default defineConfig({
     'adapters/express/index': 'src/adapters/express/index.ts',
     'adapters/bullmq/index': 'src/adapters/bullmq/index.ts',
     'adapters/node/index': 'src/adapters/node/index.ts',
+    'adapters/web/index': 'src/adapters/web/index.ts',
     'cli/index': 'src/cli/index.ts',
   },
   external: ['express', 'bullmq', 'ioredis', 'pg', 'acadle-webhooks'],

@@ -238,7 +238,7 @@ async function httpPipeline(kind: PipelineKind, connection: object, count: numbe
     const postAll = async (amount: number) => {
       const result = await autocannon({
         url: `http://127.0.0.1:${server.port}/webhooks/acadle/${TOKEN}`,
-        connections: 50,
+        connections: Math.min(50, amount),
         amount,
         requests: [
           {

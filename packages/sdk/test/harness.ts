@@ -1,4 +1,6 @@
 import type { RequestListener } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import {
   type Delivery,
   type EventQueue,
@@ -10,8 +12,10 @@ import {
   type ReceiverOptions,
 } from 'acadle-webhooks';
 import express from 'express';
+import { Hono } from 'hono';
 import { acadleWebhooks } from '../src/adapters/express/index.js';
 import { createNodeHandler } from '../src/adapters/node/index.js';
+import { createFetchHandler } from '../src/adapters/web/index.js';
 
 export const TOKEN = 'tok_0123456789abcdefABCDEF';
 export const OTHER_TOKEN = 'tok_rotated_ZYXWVUTSRQPONM';
@@ -39,7 +43,7 @@ export function recordingProcessor() {
   };
 }
 
-export type Adapter = 'express' | 'node';
+export type Adapter = 'express' | 'node' | 'web';
 
 export type AppOptions = Partial<ReceiverOptions> & {
   queueOptions?: MemoryQueueOptions;
@@ -47,7 +51,10 @@ export type AppOptions = Partial<ReceiverOptions> & {
   before?: express.RequestHandler[];
 };
 
-/** A request listener with the adapter under test receiving at PATH: Express (the default) or bare `node:http`. */
+/**
+ * A request listener with the adapter under test receiving at PATH: Express (the default), bare
+ * `node:http`, or the Web `Request` adapter inside a Hono app on @hono/node-server.
+ */
 export function createApp(options: AppOptions & { adapter?: Adapter } = {}): {
   app: RequestListener;
   queue: EventQueue;
@@ -59,9 +66,16 @@ export function createApp(options: AppOptions & { adapter?: Adapter } = {}): {
   const memoryQueue = new MemoryQueue({ backoffMs: 10, ...queueOptions });
   const queue = receiverOptions.queue ?? memoryQueue;
   const settings = { auth: { tokens: [TOKEN, OTHER_TOKEN] }, logger, ...receiverOptions, queue };
+  if (adapter !== 'express' && before.length > 0) throw new Error('`before` middleware needs the Express adapter');
   if (adapter === 'node') {
-    if (before.length > 0) throw new Error('`before` middleware needs the Express adapter');
     return { app: createNodeHandler({ ...settings, path: PATH }), queue, memoryQueue, logger };
+  }
+  if (adapter === 'web') {
+    const handler = createFetchHandler({ ...settings, path: PATH });
+    const hono = new Hono();
+    hono.all(`${PATH}/*`, (c) => handler(c.req.raw, { remoteAddress: getConnInfo(c).remote.address }));
+    hono.all(PATH, (c) => handler(c.req.raw, { remoteAddress: getConnInfo(c).remote.address }));
+    return { app: getRequestListener(hono.fetch), queue, memoryQueue, logger };
   }
   const app = express();
   for (const middleware of before) app.use(middleware);

@@ -5,6 +5,7 @@ import { createEvent, fixtures } from 'acadle-webhooks/testing';
 import express from 'express';
 import request from 'supertest';
 import { createNodeHandler } from '../src/adapters/node/index.js';
+import { createFetchHandler } from '../src/adapters/web/index.js';
 import {
   type AppOptions,
   createApp as createAdapterApp,
@@ -18,7 +19,7 @@ import {
 
 const url = `${PATH}/${TOKEN}`;
 
-describe.each(['express', 'node'] as const)('the status contract of the %s adapter', (adapter) => {
+describe.each(['express', 'node', 'web'] as const)('the status contract of the %s adapter', (adapter) => {
   const createApp = (options: AppOptions = {}) => createAdapterApp({ adapter, ...options });
 
   it('answers 200 with the id once the delivery is stored, keeping the body exactly as received', async () => {
@@ -437,5 +438,38 @@ describe('the node:http adapter', () => {
     const response = await request(http.createServer(handler)).post(`${PATH}/${TOKEN}`).send(body()).expect(503);
     expect(response.body).toEqual({ error: 'unavailable' });
     expect(response.headers['retry-after']).toBe('30');
+  });
+});
+
+describe('the Web Request adapter', () => {
+  const post = (path: string, body = JSON.stringify(createEvent('user_registered'))) =>
+    new Request(`http://localhost${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+
+  it('answers a plain Request, without a framework, with the receiver contract', async () => {
+    const { processed, processor } = recordingProcessor();
+    const queue = new MemoryQueue({ processor });
+    const handler = createFetchHandler({ queue, auth: { tokens: [TOKEN] } });
+    const stored = await handler(post(`${PATH}/${TOKEN}`, fixtures.user_registered), { remoteAddress: '203.0.113.9' });
+    expect(stored.status).toBe(200);
+    expect(await stored.json()).toEqual({ received: true, id: 'a3MwZHNVWDNSczZuVXVTMTQy', duplicate: false });
+    expect((await handler(post(`${PATH}/wrong-token-0123456789`))).status).toBe(401);
+    await queue.idle();
+    expect(processed.map((delivery) => delivery.request.remoteAddress)).toEqual(['203.0.113.9']);
+  });
+
+  it('answers 404 outside its path', async () => {
+    const handler = createFetchHandler({ queue: new MemoryQueue(), auth: { tokens: [TOKEN] } });
+    for (const path of ['/', `/webhooks/acadlefoo/${TOKEN}`, `/other?token=${TOKEN}`]) {
+      const response = await handler(post(path));
+      expect(response.status).toBe(404);
+      expect(await response.json()).toEqual({ error: 'not_found' });
+    }
+  });
+
+  it('answers 503, never 500, when a custom receiver throws', async () => {
+    const handler = createFetchHandler({ receiver: { handle: () => Promise.reject(new Error('broken')) } });
+    const response = await handler(post(`${PATH}/${TOKEN}`));
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('30');
   });
 });

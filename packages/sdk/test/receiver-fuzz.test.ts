@@ -16,7 +16,7 @@ const body = fc.oneof(
   fc.constant('{"__proto__":{"polluted":true},"id":"p","type":"user_registered","data":{"__proto__":{"x":1}}}'),
 );
 
-describe.each(['express', 'node'] as const)('the %s adapter under arbitrary input', (adapter) => {
+describe.each(['express', 'node', 'web'] as const)('the %s adapter under arbitrary input', (adapter) => {
   it('never answers 5xx other than 503, whatever the body, headers, method and path', async () => {
     const { app } = createApp({ adapter, maxBodyBytes: 1500, queueOptions: { processor: async () => {} } });
     await fc.assert(

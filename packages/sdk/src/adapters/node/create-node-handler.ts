@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createReceiver, type Receiver, type ReceiverOptions } from 'acadle-webhooks';
+import { DEFAULT_PATH, urlUnderPath } from '../url-under-path.js';
 
 /** Options of the `node:http` adapter: a receiver's options (or a receiver already built) and where it listens. */
 export type NodeHandlerOptions = (
@@ -45,12 +46,11 @@ const UNAVAILABLE = JSON.stringify({ error: 'unavailable' });
  */
 export function createNodeHandler(options: NodeHandlerOptions): NodeHandler {
   const receiver = 'receiver' in options ? options.receiver : createReceiver(options);
-  const path = (options.path ?? '/webhooks/acadle').replace(/\/+$/, '');
+  const path = options.path ?? DEFAULT_PATH;
 
   return async (request, response, next) => {
-    const url = request.url ?? '/';
-    const rest = url.slice(path.length);
-    if (!url.startsWith(path) || (rest !== '' && rest[0] !== '/' && rest[0] !== '?')) {
+    const url = urlUnderPath(request.url ?? '/', path);
+    if (url === undefined) {
       if (next) {
         next();
       } else {
@@ -61,7 +61,7 @@ export function createNodeHandler(options: NodeHandlerOptions): NodeHandler {
     try {
       const answer = await receiver.handle({
         method: request.method ?? 'GET',
-        url: rest === '' || rest[0] === '?' ? `/${rest}` : rest,
+        url,
         headers: request.headers,
         body: request,
         remoteAddress: request.socket.remoteAddress,

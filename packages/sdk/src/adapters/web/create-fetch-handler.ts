@@ -1,0 +1,75 @@
+import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import { createReceiver, type Receiver, type ReceiverOptions } from 'acadle-webhooks';
+import { DEFAULT_PATH, urlUnderPath } from '../url-under-path.js';
+
+/** Options of the Web `Request` adapter: a receiver's options (or a receiver already built) and where it listens. */
+export type FetchHandlerOptions = (
+  | ReceiverOptions
+  | {
+      /** A receiver from `createReceiver`, for instance one shared with another adapter. */
+      receiver: Receiver;
+    }
+) & {
+  /**
+   * The path Acadle posts to, without the token; the token follows as one more segment or as `?token=`.
+   * @defaultValue '/webhooks/acadle'
+   */
+  path?: string;
+};
+
+/** What the runtime knows about the connection, which a Web `Request` does not carry. */
+export interface ConnectionInfo {
+  /** The peer's address, for `allowedIps` and the stored delivery (e.g. Hono's `getConnInfo(c).remote.address`). */
+  remoteAddress?: string | undefined;
+}
+
+/** A fetch-style handler: takes a Web `Request`, resolves to the `Response` to send. */
+export type FetchHandler = (request: Request, connection?: ConnectionInfo) => Promise<Response>;
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+
+/**
+ * Receives Acadle webhooks as a Web `Request` → `Response` handler, for frameworks built on the
+ * Fetch API (Hono, or `Request`-based servers on Node.js). Outside `path` it answers 404.
+ *
+ * @example
+ * ```ts
+ * import { Hono } from 'hono';
+ * import { getConnInfo } from '@hono/node-server/conninfo';
+ * import { createFetchHandler } from 'acadle-webhooks/web';
+ *
+ * const handler = createFetchHandler({ queue, auth: { tokens: [token] } });
+ * const app = new Hono();
+ * app.all('/webhooks/acadle/*', (c) => handler(c.req.raw, { remoteAddress: getConnInfo(c).remote.address }));
+ * ```
+ */
+export function createFetchHandler(options: FetchHandlerOptions): FetchHandler {
+  const receiver = 'receiver' in options ? options.receiver : createReceiver(options);
+  const path = options.path ?? DEFAULT_PATH;
+
+  return async (request, connection) => {
+    const { pathname, search } = new URL(request.url);
+    const url = urlUnderPath(pathname + search, path);
+    if (url === undefined) {
+      return new Response(JSON.stringify({ error: 'not_found' }), { status: 404, headers: JSON_HEADERS });
+    }
+    try {
+      const answer = await receiver.handle({
+        method: request.method,
+        url,
+        headers: Object.fromEntries(request.headers),
+        // A Node stream, so that the receiver's size limit applies while reading, as on the other adapters.
+        body: request.body ? Readable.fromWeb(request.body as NodeReadableStream) : '',
+        remoteAddress: connection?.remoteAddress,
+      });
+      return new Response(answer.body, { status: answer.status, headers: answer.headers });
+    } catch {
+      // The receiver answers every failure itself; this only guards a broken custom `receiver`.
+      return new Response(JSON.stringify({ error: 'unavailable' }), {
+        status: 503,
+        headers: { ...JSON_HEADERS, 'retry-after': '30' },
+      });
+    }
+  };
+}
