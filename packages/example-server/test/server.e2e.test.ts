@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createEvent, fixtures } from 'acadle-webhooks/testing';
 import { type RedisServer, startPostgres, startRedis, waitFor } from 'acadle-webhooks-test-harness';
 import { createPostgresBackend, Queue } from 'bullmq';
-import { post, processedIds, type ServerProcess, startServer } from './server-process.js';
+import { post, processedIds, processesMentioning, type ServerProcess, startServer } from './server-process.js';
 
 const TOKEN = 'e2e_token_0123456789abcdef';
 /** The SDK's command line, as built by `pnpm build` (the root `pnpm test` builds it first). */
@@ -32,20 +32,6 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup().catch(() => {});
   for (const started of redisServers.splice(0)) await started.stop();
 });
-
-/** Pids of processes whose command line contains `text` (found in /proc). */
-function processesMentioning(text: string): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').includes(text);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
 
 /** Reads the ids of completed jobs straight from the server's embedded PostgreSQL. */
 async function completedEventIds(target: ServerProcess): Promise<() => Promise<Set<string>>> {
