@@ -276,13 +276,24 @@ describe('fault scenarios', () => {
     const sinkOutcome = await settle(actions.counts, acknowledged, 120_000);
     // Nothing is killed here, so the workers' logs are complete: "processed" means a handler
     // finished, once per event across both workers (a retried attempt logs "event failed").
-    const processedLines = new Map<string, number>();
-    for (const worker of workers) {
-      for (const line of worker.logs) {
-        if (line.msg === 'event processed')
-          processedLines.set(String(line.eventId), (processedLines.get(String(line.eventId)) ?? 0) + 1);
+    const processedLogLines = () => {
+      const counts = new Map<string, number>();
+      for (const worker of workers) {
+        for (const line of worker.logs) {
+          if (line.msg === 'event processed')
+            counts.set(String(line.eventId), (counts.get(String(line.eventId)) ?? 0) + 1);
+        }
       }
-    }
+      return counts;
+    };
+    // The sink counts an action when its request arrives; the worker logs "event processed" only
+    // after the sink has answered, and the line then crosses a pipe. Wait (bounded) for those lines.
+    await waitFor(
+      'an "event processed" line for every acknowledged event',
+      () => [...acknowledged].every((id) => processedLogLines().has(id)),
+      30_000,
+    ).catch(() => undefined);
+    const processedLines = processedLogLines();
     const outcome = {
       processed: [...acknowledged].filter((id) => processedLines.has(id)).length,
       lost: sinkOutcome.lost,
