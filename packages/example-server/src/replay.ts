@@ -3,7 +3,12 @@
 import { parseArgs } from 'node:util';
 import { BullMQQueue, replayFailed } from 'acadle-webhooks/bullmq';
 import { loadConfigOrExit } from './config.js';
-import { type EmbeddedDatabase, runningEmbeddedDatabase, startEmbeddedDatabase } from './embedded-database.js';
+import {
+  DataDirInUseError,
+  type EmbeddedDatabase,
+  runningEmbeddedDatabase,
+  startEmbeddedDatabase,
+} from './embedded-database.js';
 import { createLogger } from './logger.js';
 
 const { values } = parseArgs({
@@ -49,7 +54,14 @@ async function embeddedConnection(): Promise<{
   return { connection: database.connection, stop: () => database.stop() };
 }
 
-const embedded = config.queueBackend === 'embedded' ? await embeddedConnection() : undefined;
+const embedded =
+  config.queueBackend === 'embedded'
+    ? await embeddedConnection().catch((error: unknown) => {
+        if (!(error instanceof DataDirInUseError)) throw error;
+        console.error(`Cannot replay: ${error.message}`);
+        process.exit(1);
+      })
+    : undefined;
 const queue = new BullMQQueue(
   config.queueBackend === 'redis'
     ? { redis: config.redisUrl as string }

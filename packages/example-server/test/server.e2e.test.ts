@@ -192,6 +192,35 @@ describe('the reference server', () => {
     expect((await post(second, `/webhooks/acadle/${TOKEN}`, body)).body.duplicate).toBe(true);
   });
 
+  it('embedded mode: a second server on the same DATA_DIR refuses to start and leaves the first one running', async () => {
+    const first = await server({ WEBHOOK_TOKENS: TOKEN });
+    const postmasterPid = () => readFileSync(join(first.dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0];
+    const postgres = postmasterPid();
+    // The database password is in no command line (any local user can list those).
+    const password = readFileSync(join(first.dataDir, 'postgres-password'), 'utf8').trim();
+    expect(processesMentioning(password)).toEqual([]);
+    const second = await server({ WEBHOOK_TOKENS: TOKEN }, { dataDir: first.dataDir, waitUntilReady: false });
+    expect(await second.exited).toBe(1);
+    expect(second.stderr()).toContain(
+      `Cannot start: DATA_DIR ${first.dataDir} is in use by another running server (pid ${first.child.pid}).`,
+    );
+    expect(
+      second.logs.some((line) => line.msg === 'Stopping the embedded PostgreSQL left running by a previous run'),
+    ).toBe(false);
+    // The first server's database was not touched: same PostgreSQL process, and it still stores and processes.
+    expect(postmasterPid()).toBe(postgres);
+    expect(() => process.kill(Number(postgres), 0)).not.toThrow();
+    const body = JSON.stringify(createEvent('user_registered'));
+    expect((await post(first, `/webhooks/acadle/${TOKEN}`, body)).status).toBe(200);
+    await waitFor('the event processed', () => processedIds(first).includes(JSON.parse(body).id));
+    expect((await fetch(`${first.url}/readyz`)).status).toBe(200);
+
+    // Once the first stops cleanly, the same DATA_DIR starts again and keeps what was stored.
+    expect(await first.stop('SIGTERM')).toBe(0);
+    const third = await server({ WEBHOOK_TOKENS: TOKEN }, { dataDir: first.dataDir });
+    expect((await post(third, `/webhooks/acadle/${TOKEN}`, body)).body.duplicate).toBe(true);
+  });
+
   it('logs "event failed" for each failed attempt, retries, then processes once the sink is back', async () => {
     const received: { key: string | undefined; body: Record<string, unknown> }[] = [];
     let failuresLeft = 2;
