@@ -83,6 +83,11 @@ function answer(status: number, body: object, headers: Record<string, string> = 
   return { status, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
 }
 
+const DEFAULT_RETRY_AFTER_SECONDS = 30;
+
+/** The answer to a failure of our own: the delivery was not stored, so 503 (retry later), never 500 nor 200. */
+const unavailable = (retryAfter: string) => answer(503, { error: 'unavailable' }, { 'retry-after': retryAfter });
+
 const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 function isStream(body: unknown): body is BodyStream {
@@ -123,7 +128,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
   const { queue } = options;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const enqueueTimeoutMs = options.enqueueTimeoutMs ?? 2000;
-  const retryAfter = String(options.retryAfterSeconds ?? 30);
+  const retryAfter = String(options.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS);
   const logger = options.logger ?? silentLogger;
   const onResponse = options.onResponse;
   const authenticator = createAuthenticator(options.auth, options);
@@ -225,7 +230,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
         // and 503 (retry later) is the only honest answer: never 500, never 200.
         logger.error({ err: error, url: redactUrl(request.url) }, 'Unexpected receiver failure: answered 503');
         outcome.result = 'internal_error';
-        response = answer(503, { error: 'unavailable' }, { 'retry-after': retryAfter });
+        response = unavailable(retryAfter);
       }
       outcome.status = response.status;
       try {
@@ -235,5 +240,40 @@ export function createReceiver(options: ReceiverOptions): Receiver {
       }
       return response;
     },
+  };
+}
+
+/** What an adapter is built from: a receiver's options, or a receiver already built. */
+export type ReceiverSource =
+  | ReceiverOptions
+  | {
+      /** A receiver from `createReceiver`, for instance one shared with another adapter. */
+      receiver: Receiver;
+    };
+
+/**
+ * The receiver an adapter uses: a new one from `createReceiver(options)`, or the one given. A given
+ * receiver that breaks the contract (throws or rejects) is answered as `createReceiver` answers its
+ * own failures, `503 {"error":"unavailable"}` with `Retry-After: 30`, never 500.
+ *
+ * @example
+ * ```ts
+ * import { receiverFrom, type ReceiverSource } from 'acadle-webhooks';
+ *
+ * export function myFrameworkAdapter(options: ReceiverSource) {
+ *   const receiver = receiverFrom(options);
+ *   return async (request: MyRequest) => toMyResponse(await receiver.handle(fromMyRequest(request)));
+ * }
+ * ```
+ */
+export function receiverFrom(source: ReceiverSource): Receiver {
+  if (!('receiver' in source)) return createReceiver(source);
+  const { receiver } = source;
+  const fallback = String(DEFAULT_RETRY_AFTER_SECONDS);
+  return {
+    handle: (request) =>
+      Promise.resolve()
+        .then(() => receiver.handle(request))
+        .catch(() => unavailable(fallback)),
   };
 }

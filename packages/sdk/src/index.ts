@@ -33,6 +33,8 @@ export {
   type ReceiverOutcome,
   type ReceiverRequest,
   type ReceiverResponse,
+  type ReceiverSource,
+  receiverFrom,
 } from './create-receiver.js';
 export type { EventInput } from './decode-text.js';
 export type {

@@ -1,9 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MemoryQueue, NonRetryableError, parseEvent } from 'acadle-webhooks';
+import { MemoryQueue, NonRetryableError, parseEvent, type Receiver } from 'acadle-webhooks';
 import { createEvent, fixtures } from 'acadle-webhooks/testing';
 import express from 'express';
 import request from 'supertest';
+import { acadleWebhooks } from '../src/adapters/express/index.js';
 import { createNodeHandler } from '../src/adapters/node/index.js';
 import { createFetchHandler } from '../src/adapters/web/index.js';
 import {
@@ -432,13 +433,6 @@ describe('the node:http adapter', () => {
     await memoryQueue.idle();
     expect(processed).toHaveLength(1);
   });
-
-  it('answers 503, never 500, when a custom receiver throws', async () => {
-    const handler = createNodeHandler({ receiver: { handle: () => Promise.reject(new Error('broken')) } });
-    const response = await request(http.createServer(handler)).post(`${PATH}/${TOKEN}`).send(body()).expect(503);
-    expect(response.body).toEqual({ error: 'unavailable' });
-    expect(response.headers['retry-after']).toBe('30');
-  });
 });
 
 describe('the Web Request adapter', () => {
@@ -465,11 +459,43 @@ describe('the Web Request adapter', () => {
       expect(await response.json()).toEqual({ error: 'not_found' });
     }
   });
+});
 
-  it('answers 503, never 500, when a custom receiver throws', async () => {
-    const handler = createFetchHandler({ receiver: { handle: () => Promise.reject(new Error('broken')) } });
-    const response = await handler(post(`${PATH}/${TOKEN}`));
-    expect(response.status).toBe(503);
-    expect(response.headers.get('retry-after')).toBe('30');
+describe.each([
+  ['rejects', () => Promise.reject(new Error('broken'))],
+  [
+    'throws',
+    () => {
+      throw new Error('broken');
+    },
+  ],
+])('a custom receiver that %s', (_, handle) => {
+  const receiver: Receiver = { handle };
+  const body = JSON.stringify(createEvent('user_registered'));
+  const expectUnavailable = (status: number, json: unknown, retryAfter: string | null | undefined) => {
+    expect(status).toBe(503);
+    expect(json).toEqual({ error: 'unavailable' });
+    expect(retryAfter).toBe('30');
+  };
+
+  it('is answered 503 (never 500) by the Express adapter', async () => {
+    const app = express().use(PATH, acadleWebhooks({ receiver }));
+    const response = await request(app).post(`${PATH}/${TOKEN}`).type('json').send(body);
+    expectUnavailable(response.status, response.body, response.headers['retry-after']);
+  });
+
+  it('is answered 503 (never 500) by the node:http adapter', async () => {
+    const response = await request(http.createServer(createNodeHandler({ receiver })))
+      .post(`${PATH}/${TOKEN}`)
+      .type('json')
+      .send(body);
+    expectUnavailable(response.status, response.body, response.headers['retry-after']);
+  });
+
+  it('is answered 503 (never 500) by the Web Request adapter', async () => {
+    const response = await createFetchHandler({ receiver })(
+      new Request(`http://localhost${PATH}/${TOKEN}`, { method: 'POST', body }),
+    );
+    expectUnavailable(response.status, await response.json(), response.headers.get('retry-after'));
   });
 });

@@ -1,13 +1,8 @@
-import { createReceiver, type Receiver, type ReceiverOptions } from 'acadle-webhooks';
+import { type ReceiverSource, receiverFrom } from 'acadle-webhooks';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
 /** Options of the Express adapter: a receiver's options, or a receiver already built. */
-export type AcadleWebhooksOptions =
-  | ReceiverOptions
-  | {
-      /** A receiver from `createReceiver`, for instance one shared with another adapter. */
-      receiver: Receiver;
-    };
+export type AcadleWebhooksOptions = ReceiverSource;
 
 /**
  * Express 5 middleware that receives Acadle webhooks. Mount it where Acadle posts; the token
@@ -23,7 +18,7 @@ export type AcadleWebhooksOptions =
  * ```
  */
 export function acadleWebhooks(options: AcadleWebhooksOptions): RequestHandler {
-  const receiver = 'receiver' in options ? options.receiver : createReceiver(options);
+  const receiver = receiverFrom(options);
   return (request: Request, response: Response, next: NextFunction) => {
     receiver
       .handle({

@@ -1,15 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createReceiver, type Receiver, type ReceiverOptions } from 'acadle-webhooks';
+import { type ReceiverSource, receiverFrom } from 'acadle-webhooks';
 import { DEFAULT_PATH, urlUnderPath } from '../url-under-path.js';
 
 /** Options of the `node:http` adapter: a receiver's options (or a receiver already built) and where it listens. */
-export type NodeHandlerOptions = (
-  | ReceiverOptions
-  | {
-      /** A receiver from `createReceiver`, for instance one shared with another adapter. */
-      receiver: Receiver;
-    }
-) & {
+export type NodeHandlerOptions = ReceiverSource & {
   /**
    * The path Acadle posts to, without the token; the token follows as one more segment or as `?token=`.
    * @defaultValue '/webhooks/acadle'
@@ -28,7 +22,6 @@ export type NodeHandler = (
 ) => Promise<boolean>;
 
 const NOT_FOUND = JSON.stringify({ error: 'not_found' });
-const UNAVAILABLE = JSON.stringify({ error: 'unavailable' });
 
 /**
  * Receives Acadle webhooks on a bare `node:http` server (or any framework that hands over Node's
@@ -45,7 +38,7 @@ const UNAVAILABLE = JSON.stringify({ error: 'unavailable' });
  * ```
  */
 export function createNodeHandler(options: NodeHandlerOptions): NodeHandler {
-  const receiver = 'receiver' in options ? options.receiver : createReceiver(options);
+  const receiver = receiverFrom(options);
   const path = options.path ?? DEFAULT_PATH;
 
   return async (request, response, next) => {
@@ -58,22 +51,15 @@ export function createNodeHandler(options: NodeHandlerOptions): NodeHandler {
       }
       return false;
     }
-    try {
-      const answer = await receiver.handle({
-        method: request.method ?? 'GET',
-        url,
-        headers: request.headers,
-        body: request,
-        remoteAddress: request.socket.remoteAddress,
-      });
-      response.writeHead(answer.status, answer.headers).end(answer.body);
-    } catch {
-      // The receiver answers every failure itself; this only guards a broken custom `receiver`.
-      if (!response.headersSent) {
-        response.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '30' });
-      }
-      response.end(UNAVAILABLE);
-    }
+    // Never rejects: `receiverFrom` answers a broken custom receiver's failure with 503.
+    const answer = await receiver.handle({
+      method: request.method ?? 'GET',
+      url,
+      headers: request.headers,
+      body: request,
+      remoteAddress: request.socket.remoteAddress,
+    });
+    response.writeHead(answer.status, answer.headers).end(answer.body);
     return true;
   };
 }

@@ -1,16 +1,10 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import { createReceiver, type Receiver, type ReceiverOptions } from 'acadle-webhooks';
+import { type ReceiverSource, receiverFrom } from 'acadle-webhooks';
 import { DEFAULT_PATH, urlUnderPath } from '../url-under-path.js';
 
 /** Options of the Web `Request` adapter: a receiver's options (or a receiver already built) and where it listens. */
-export type FetchHandlerOptions = (
-  | ReceiverOptions
-  | {
-      /** A receiver from `createReceiver`, for instance one shared with another adapter. */
-      receiver: Receiver;
-    }
-) & {
+export type FetchHandlerOptions = ReceiverSource & {
   /**
    * The path Acadle posts to, without the token; the token follows as one more segment or as `?token=`.
    * @defaultValue '/webhooks/acadle'
@@ -45,7 +39,7 @@ const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
  * ```
  */
 export function createFetchHandler(options: FetchHandlerOptions): FetchHandler {
-  const receiver = 'receiver' in options ? options.receiver : createReceiver(options);
+  const receiver = receiverFrom(options);
   const path = options.path ?? DEFAULT_PATH;
 
   return async (request, connection) => {
@@ -54,22 +48,15 @@ export function createFetchHandler(options: FetchHandlerOptions): FetchHandler {
     if (url === undefined) {
       return new Response(JSON.stringify({ error: 'not_found' }), { status: 404, headers: JSON_HEADERS });
     }
-    try {
-      const answer = await receiver.handle({
-        method: request.method,
-        url,
-        headers: Object.fromEntries(request.headers),
-        // A Node stream, so that the receiver's size limit applies while reading, as on the other adapters.
-        body: request.body ? Readable.fromWeb(request.body as NodeReadableStream) : '',
-        remoteAddress: connection?.remoteAddress,
-      });
-      return new Response(answer.body, { status: answer.status, headers: answer.headers });
-    } catch {
-      // The receiver answers every failure itself; this only guards a broken custom `receiver`.
-      return new Response(JSON.stringify({ error: 'unavailable' }), {
-        status: 503,
-        headers: { ...JSON_HEADERS, 'retry-after': '30' },
-      });
-    }
+    // Never rejects: `receiverFrom` answers a broken custom receiver's failure with 503.
+    const answer = await receiver.handle({
+      method: request.method,
+      url,
+      headers: Object.fromEntries(request.headers),
+      // A Node stream, so that the receiver's size limit applies while reading, as on the other adapters.
+      body: request.body ? Readable.fromWeb(request.body as NodeReadableStream) : '',
+      remoteAddress: connection?.remoteAddress,
+    });
+    return new Response(answer.body, { status: answer.status, headers: answer.headers });
   };
 }
