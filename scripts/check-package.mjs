@@ -180,8 +180,13 @@ function checkManifest() {
       if (String(range).startsWith('workspace:')) problems.push(`${field}.${name} is ${range}`);
     }
   }
+  const license = (dir) => (existsSync(join(dir, 'LICENSE')) ? readFileSync(join(dir, 'LICENSE'), 'utf8') : undefined);
+  if (license(sdkDir) === undefined || license(sdkDir) !== license(root))
+    problems.push('packages/sdk/LICENSE is missing or differs from the repository LICENSE');
+  if (!license(sdkDir)?.startsWith(`${manifest.license} License`))
+    problems.push(`LICENSE is not the ${manifest.license} license`);
   if (problems.length > 0) throw new CheckError(problems.join('; '));
-  return `${subpaths.join(', ')}; typesVersions matches; peers optional: ${peers.join(', ')}`;
+  return `${subpaths.join(', ')}; typesVersions matches; peers optional: ${peers.join(', ')}; LICENSE (${manifest.license}) same as the repository's`;
 }
 
 /** Every file the package points at, relative to its root. */
@@ -197,11 +202,11 @@ function checkContents(files) {
   const shipped = new Set(files);
   const referenced = referencedFiles();
   const problems = [];
-  for (const file of ['package.json', 'README.md', 'CHANGELOG.md', ...referenced]) {
+  for (const file of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', ...referenced]) {
     if (!shipped.has(file)) problems.push(`${file} is not in the tarball`);
   }
   for (const file of files) {
-    if (!file.startsWith('dist/') && !/^(package\.json|README\.md|CHANGELOG\.md|LICENSE(\.md)?)$/.test(file))
+    if (!file.startsWith('dist/') && !/^(package\.json|README\.md|CHANGELOG\.md|LICENSE)$/.test(file))
       problems.push(`${file} should not ship`);
     // A built entry that nothing points at is dead weight, or an export someone forgot.
     if (/\.(c|m)?js$/.test(file) && !referenced.has(file)) problems.push(`${file} ships but no export or bin uses it`);
@@ -314,7 +319,7 @@ async function main() {
     if (!packed) return;
     await check('tarball contents', () => {
       checkContents(packedFiles);
-      return 'README.md, CHANGELOG.md, every export and bin target; nothing unreferenced';
+      return 'README.md, CHANGELOG.md, LICENSE, every export and bin target; nothing unreferenced';
     });
 
     const project = join(temp, 'consumer');
