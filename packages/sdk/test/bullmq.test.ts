@@ -252,6 +252,7 @@ describe.each([
       expect(Date.now() - started).toBeLessThan(3000);
       await expect(queue.enqueue(delivery(createEvent('user_registered')))).rejects.toMatchObject({
         code: expect.stringMatching(/queue_unavailable|enqueue_timeout/),
+        status: 503,
       });
     } finally {
       await backend.restore();
@@ -353,6 +354,39 @@ describe('BullMQ on Redis with an eviction policy', () => {
       await waitFor('the warning', () => logger.lines.find((line) => line.level === 'warn'));
       expect(logger.lines.find((line) => line.level === 'warn')?.message).toMatch(/allkeys-lru.*noeviction/);
     } finally {
+      await queue.close();
+      await server.stop();
+    }
+  });
+});
+
+describe('BullMQ on a hung Redis (SIGSTOP: it accepts connections, answers nothing)', () => {
+  it('rejects enqueue with enqueue_timeout (503) after enqueueTimeoutMs, the receiver answers 503, and a retry after Redis is back is a duplicate', async () => {
+    const server = await startRedis();
+    const queue = new BullMQQueue({ redis: server.url, queueName: 'hung', enqueueTimeoutMs: 300 });
+    const app = express().use('/hooks', acadleWebhooks({ queue, auth: 'none', enqueueTimeoutMs: 5000 }));
+    try {
+      await queue.enqueue(delivery(createEvent('user_registered')));
+      server.freeze();
+      const hung = JSON.stringify(createEvent('user_registered'));
+      const started = Date.now();
+      await expect(queue.enqueue(delivery(hung))).rejects.toMatchObject({ code: 'enqueue_timeout', status: 503 });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+      // The queue's own, shorter timeout answers first, well before the receiver's 5 s.
+      const answer = await request(app).post('/hooks').type('json').send(hung);
+      expect(answer.status).toBe(503);
+      expect(answer.body).toEqual({ error: 'queue_unavailable' });
+      expect(Date.now() - started).toBeLessThan(4000);
+      server.thaw();
+      // Redis then runs what it was sent while hung: the delivery was stored although the answer was
+      // 503, so Acadle's retry is recognized as a duplicate.
+      const retry = await waitFor('Redis to answer again', async () => {
+        const response = await request(app).post('/hooks').type('json').send(hung);
+        return response.status === 200 ? response : undefined;
+      });
+      expect(retry.body).toEqual({ received: true, id: JSON.parse(hung).id, duplicate: true });
+    } finally {
+      server.thaw();
       await queue.close();
       await server.stop();
     }

@@ -38,6 +38,10 @@ export interface RedisServer {
   kill(): Promise<void>;
   /** Starts again on the same port and directory (the AOF brings the data back). */
   start(): Promise<void>;
+  /** SIGSTOP: connections are still accepted by the kernel, but nothing is answered (a hung Redis). */
+  freeze(): void;
+  /** SIGCONT after `freeze`: Redis answers again, including what was sent meanwhile. */
+  thaw(): void;
   stop(): Promise<void>;
 }
 
@@ -65,6 +69,8 @@ export async function startRedis(extraArguments: string[] = []): Promise<RedisSe
       child?.kill('SIGKILL');
       await exited;
     },
+    freeze: () => child?.kill('SIGSTOP'),
+    thaw: () => child?.kill('SIGCONT'),
     async stop() {
       if (child && child.exitCode === null) await server.kill();
       rmSync(dir, { recursive: true, force: true });

@@ -167,6 +167,7 @@ export class BullMQQueue implements EventQueue {
             new ReceiverError(
               'enqueue_timeout',
               `BullMQ did not store the delivery within ${this.#enqueueTimeoutMs} ms`,
+              { status: 503 },
             ),
           ),
         this.#enqueueTimeoutMs,
