@@ -23,6 +23,10 @@ const [kind, port, token, connectionJson] = process.argv.slice(2);
 const connection = connectionJson ? JSON.parse(connectionJson) : {};
 const queueName = `bench-${kind}-${process.pid}`;
 let processed = 0;
+/** The no-op handler of the pipeline benchmark: counts, does nothing else. */
+const countProcessed = async () => {
+  processed += 1;
+};
 
 function readBody(request, done) {
   const chunks = [];
@@ -35,10 +39,7 @@ function sdkQueue() {
   if (kind.endsWith('memory')) return new MemoryQueue();
   const queue = new BullMQQueue({ ...connection, queueName, enqueueTimeoutMs: 10_000 });
   if (process.env.PIPELINE_WORKER === '1') {
-    const noop = () => {
-      processed += 1;
-    };
-    const handlers = Object.fromEntries(EVENT_TYPES.map((type) => [type, noop]));
+    const handlers = Object.fromEntries(EVENT_TYPES.map((type) => [type, countProcessed]));
     createBullMQWorker(createProcessor({ handlers }), { ...connection, queueName, concurrency: 20 });
   }
   return queue;
@@ -58,19 +59,24 @@ if (kind === 'node-http') {
       readBody(request, () => response.status(200).send('ok')),
     );
   } else if (kind === 'hand-written') {
-    const redis = connection.redis && {
-      host: new URL(connection.redis).hostname,
-      port: Number(new URL(connection.redis).port),
-    };
+    const redisUrl = connection.redis && new URL(connection.redis);
+    const redis = redisUrl && { host: redisUrl.hostname, port: Number(redisUrl.port) };
     const queue = redis
       ? new Queue(queueName, { connection: redis })
       : new Queue(queueName, { connection: connection.postgres }, createPostgresBackend);
     if (process.env.PIPELINE_WORKER === '1') {
-      const noop = async () => {
-        processed += 1;
-      };
-      if (redis) new Worker(queueName, noop, { connection: { ...redis, maxRetriesPerRequest: null }, concurrency: 20 });
-      else new Worker(queueName, noop, { connection: connection.postgres, concurrency: 20 }, createPostgresBackend);
+      if (redis)
+        new Worker(queueName, countProcessed, {
+          connection: { ...redis, maxRetriesPerRequest: null },
+          concurrency: 20,
+        });
+      else
+        new Worker(
+          queueName,
+          countProcessed,
+          { connection: connection.postgres, concurrency: 20 },
+          createPostgresBackend,
+        );
     }
     const schema = z.looseObject({
       id: z.union([z.string(), z.number()]),
