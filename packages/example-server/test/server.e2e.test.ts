@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEvent, fixtures } from 'acadle-webhooks/testing';
 import { type RedisServer, startPostgres, startRedis, waitFor } from 'acadle-webhooks-test-harness';
@@ -220,6 +221,23 @@ describe('the reference server', () => {
     const third = await server({ WEBHOOK_TOKENS: TOKEN }, { dataDir: first.dataDir });
     expect((await post(third, `/webhooks/acadle/${TOKEN}`, body)).body.duplicate).toBe(true);
   });
+
+  (process.getuid?.() === 0 ? it : it.skip)(
+    'embedded mode, as root: a DATA_DIR the postgres user cannot reach stops the start with one line naming the folder',
+    async () => {
+      const closed = mkdtempSync(join(tmpdir(), 'acadle-closed-'));
+      chmodSync(closed, 0o700);
+      cleanups.push(async () => rmSync(closed, { recursive: true, force: true }));
+      const target = await server({ WEBHOOK_TOKENS: TOKEN }, { dataDir: join(closed, 'data'), waitUntilReady: false });
+      expect(await target.exited).toBe(1);
+      const lines = target.stderr().trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^Cannot start: Embedded PostgreSQL initialise failed: .*Permission denied/);
+      expect(lines[0]).toContain(
+        `This server runs as root, so PostgreSQL runs as the postgres user, which cannot enter ${closed} (mode 700)`,
+      );
+    },
+  );
 
   it('logs "event failed" for each failed attempt, retries, then processes once the sink is back', async () => {
     const received: { key: string | undefined; body: Record<string, unknown> }[] = [];
