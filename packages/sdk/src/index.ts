@@ -48,10 +48,9 @@ export type {
 export { type AcadleUser, type EventDataMap, eventDataSchemas } from './event-schemas.js';
 export { EVENT_TYPES, type EventType, isEventType } from './event-types.js';
 export { isKnownEvent } from './is-known-event.js';
-export { childLogger, type Logger, silentLogger } from './logger.js';
+export { type Logger, silentLogger } from './logger.js';
 export { type DeadLetter, MemoryQueue, type MemoryQueueOptions } from './memory-queue.js';
 export { type EnvelopeResult, parseEnvelope } from './parse-envelope.js';
 export { type ParseResult, parseEvent } from './parse-event.js';
-export { type BodyStream, readBody } from './read-body.js';
 export { NonRetryableError, ReceiverError, type ReceiverErrorCode } from './receiver-errors.js';
 export { redactUrl } from './redact-url.js';
