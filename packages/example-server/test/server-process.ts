@@ -138,3 +138,18 @@ export function processesMentioning(text: string): number[] {
     })
     .map(Number);
 }
+
+/** The pid of the embedded PostgreSQL serving `dataDir` (from its `postmaster.pid`). */
+export function postmasterPid(dataDir: string): number {
+  return Number(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+}
+
+/** Whether process `pid` runs. */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
