@@ -196,6 +196,10 @@ describe('the reference server', () => {
     // the same one until it renames itself).
     const orphan = postmasterPid(first.dataDir);
     expect(isRunning(orphan)).toBe(true);
+    // Should this test fail before the second server stops it, the orphan must not outlive the test.
+    cleanups.push(async () => {
+      if (isRunning(orphan)) process.kill(orphan, 'SIGKILL');
+    });
 
     const second = await server({ WEBHOOK_TOKENS: TOKEN }, { dataDir: first.dataDir });
     expect(
