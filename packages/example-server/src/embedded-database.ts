@@ -112,35 +112,46 @@ const HELPER = 'embedded-database-process.mjs';
 const ownerFileOf = (dataDir: string) => join(dataDir, 'postgres.owner');
 
 /**
- * What `DATA_DIR/postgres.owner` says: the pid of the server that started the embedded PostgreSQL and
- * the pid of its database process, when that database process still runs our helper on this very
- * directory (after a reboot the pids may be anyone's).
+ * What `DATA_DIR/postgres.owner` says, when it still holds: the pid of the server that claimed the
+ * directory and, once its PostgreSQL runs, the pid of its database process. A pid counts only while
+ * that process is still what it was (a node process; our helper on this very directory): after a
+ * reboot the pids may be anyone's.
  */
-function owner(dataDir: string, databaseDir: string): { serverPid: number; helperPid: number } | undefined {
+function owner(dataDir: string, databaseDir: string): { serverPid: number; helperPid?: number } | undefined {
   const ownerFile = ownerFileOf(dataDir);
   if (!existsSync(ownerFile)) return undefined;
   const [serverPid, helperPid] = readFileSync(ownerFile, 'utf8').trim().split(/\s+/).map(Number);
   const valid = (pid: number | undefined): pid is number => Number.isInteger(pid) && (pid as number) > 0;
-  if (!valid(serverPid) || !valid(helperPid) || !isAlive(helperPid)) return undefined;
-  const commandLine = commandLineOf(helperPid);
-  // When nothing can tell what the process is, a live pid is taken for ours: refusing to start is
+  // When nothing can tell what a process is, a live pid is taken for ours: refusing to start is
   // better than stopping another server's database.
-  if (commandLine !== undefined && !(commandLine.includes(HELPER) && commandLine.includes(databaseDir)))
-    return undefined;
-  return { serverPid, helperPid };
+  const runs = (pid: number, ...marks: string[]) => {
+    if (!isAlive(pid)) return false;
+    const commandLine = commandLineOf(pid);
+    return commandLine === undefined || marks.every((mark) => commandLine.includes(mark));
+  };
+  if (!valid(serverPid)) return undefined;
+  if (valid(helperPid)) return runs(helperPid, HELPER, databaseDir) ? { serverPid, helperPid } : undefined;
+  // Claimed, PostgreSQL not started yet.
+  return runs(serverPid, 'node') ? { serverPid } : undefined;
 }
 
 /**
- * Refuses to start on a `DATA_DIR` another running server uses; when that server has just died, waits
- * (bounded) while its database process stops PostgreSQL, as it does when its server goes away.
+ * Claims `DATA_DIR` for this server, or refuses when another running server has it; when that server
+ * has just died, waits (bounded) while its database process stops PostgreSQL, as it does when its
+ * server goes away.
  */
 async function claimDataDir(dataDir: string, databaseDir: string): Promise<void> {
   const current = owner(dataDir, databaseDir);
-  if (current === undefined) return;
-  if (current.serverPid !== process.pid && isAlive(current.serverPid))
-    throw new DataDirInUseError(dataDir, current.serverPid);
-  const deadline = Date.now() + 15_000;
-  while (isAlive(current.helperPid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  if (current !== undefined) {
+    if (current.serverPid !== process.pid && isAlive(current.serverPid))
+      throw new DataDirInUseError(dataDir, current.serverPid);
+    const deadline = Date.now() + 15_000;
+    const { helperPid } = current;
+    while (helperPid !== undefined && isAlive(helperPid) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  // At once, so that a second server started meanwhile finds the directory taken.
+  writeFileSync(ownerFileOf(dataDir), `${process.pid}\n`);
 }
 
 /**

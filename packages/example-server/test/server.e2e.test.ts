@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -235,6 +235,21 @@ describe('the reference server', () => {
     expect(await first.stop('SIGTERM')).toBe(0);
     const third = await server({ WEBHOOK_TOKENS: TOKEN }, { dataDir: first.dataDir });
     expect((await post(third, `/webhooks/acadle/${TOKEN}`, body)).body.duplicate).toBe(true);
+  });
+
+  it('embedded mode: a DATA_DIR claimed by a live server that has not started PostgreSQL yet is in use; a dead claim is not', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'acadle-claimed-'));
+    cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+    // A claim by a live node process (this test runner) that has not started its database yet.
+    writeFileSync(join(dataDir, 'postgres.owner'), `${process.pid}\n`);
+    const refused = await server({ WEBHOOK_TOKENS: TOKEN }, { dataDir, waitUntilReady: false });
+    expect(await refused.exited).toBe(1);
+    expect(refused.stderr()).toContain(`is in use by another running server (pid ${process.pid})`);
+    // A claim left by a process that is gone (a crash during start) does not stop the next start.
+    const gone = spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], { encoding: 'utf8' }).stdout.trim();
+    writeFileSync(join(dataDir, 'postgres.owner'), `${gone}\n`);
+    const started = await server({ WEBHOOK_TOKENS: TOKEN }, { dataDir });
+    expect(readFileSync(join(dataDir, 'postgres.owner'), 'utf8').split(' ')[0]).toBe(String(started.child.pid));
   });
 
   (process.getuid?.() === 0 ? it : it.skip)(
