@@ -181,9 +181,10 @@ function checkManifest() {
     }
   }
   const license = (dir) => (existsSync(join(dir, 'LICENSE')) ? readFileSync(join(dir, 'LICENSE'), 'utf8') : undefined);
-  if (license(sdkDir) === undefined || license(sdkDir) !== license(root))
+  const sdkLicense = license(sdkDir);
+  if (sdkLicense === undefined || sdkLicense !== license(root))
     problems.push('packages/sdk/LICENSE is missing or differs from the repository LICENSE');
-  if (!license(sdkDir)?.startsWith(`${manifest.license} License`))
+  if (!sdkLicense?.startsWith(`${manifest.license} License`))
     problems.push(`LICENSE is not the ${manifest.license} license`);
   if (problems.length > 0) throw new CheckError(problems.join('; '));
   return `${subpaths.join(', ')}; typesVersions matches; peers optional: ${peers.join(', ')}; LICENSE (${manifest.license}) same as the repository's`;

@@ -46,6 +46,24 @@ function commandLineOf(pid: number): string | undefined {
   }
 }
 
+/** Resolves once process `pid` has exited, or after `timeoutMs` (polled every 100 ms). */
+async function waitForExit(pid: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
+const isPid = (pid: number | undefined): pid is number => Number.isInteger(pid) && (pid as number) > 0;
+
+/**
+ * Whether process `pid` runs with a command line that mentions every one of `marks` (after a reboot a
+ * pid may be anyone's); `whenUnknown` when its command line cannot be read.
+ */
+function runsWith(pid: number | undefined, marks: string[], whenUnknown: boolean): boolean {
+  if (!isPid(pid) || !isAlive(pid)) return false;
+  const commandLine = commandLineOf(pid);
+  return commandLine === undefined ? whenUnknown : marks.every((mark) => commandLine.includes(mark));
+}
+
 /** The embedded PostgreSQL cannot start; the message says why and what to do (printed without a stack). */
 export class CannotStartError extends Error {
   override readonly name: string = 'CannotStartError';
@@ -64,6 +82,18 @@ export class DataDirInUseError extends CannotStartError {
         'Stop that server first, or give this one another DATA_DIR (and PORT).',
     );
   }
+}
+
+/**
+ * `promise`, or, when the embedded PostgreSQL cannot start, one line on stderr (`<prefix>: <why>`)
+ * and exit code 1 (like `loadConfigOrExit`); any other failure goes on as it is.
+ */
+export function orExitWhenCannotStart<T>(promise: Promise<T>, prefix: string): Promise<T> {
+  return promise.catch((error: unknown) => {
+    if (!(error instanceof CannotStartError)) throw error;
+    console.error(`${prefix}: ${error.message}`);
+    process.exit(1);
+  });
 }
 
 /**
@@ -121,18 +151,12 @@ function owner(dataDir: string, databaseDir: string): { serverPid: number; helpe
   const ownerFile = ownerFileOf(dataDir);
   if (!existsSync(ownerFile)) return undefined;
   const [serverPid, helperPid] = readFileSync(ownerFile, 'utf8').trim().split(/\s+/).map(Number);
-  const valid = (pid: number | undefined): pid is number => Number.isInteger(pid) && (pid as number) > 0;
+  if (!isPid(serverPid)) return undefined;
   // When nothing can tell what a process is, a live pid is taken for ours: refusing to start is
   // better than stopping another server's database.
-  const runs = (pid: number, ...marks: string[]) => {
-    if (!isAlive(pid)) return false;
-    const commandLine = commandLineOf(pid);
-    return commandLine === undefined || marks.every((mark) => commandLine.includes(mark));
-  };
-  if (!valid(serverPid)) return undefined;
-  if (valid(helperPid)) return runs(helperPid, HELPER, databaseDir) ? { serverPid, helperPid } : undefined;
+  if (isPid(helperPid)) return runsWith(helperPid, [HELPER, databaseDir], true) ? { serverPid, helperPid } : undefined;
   // Claimed, PostgreSQL not started yet.
-  return runs(serverPid, 'node') ? { serverPid } : undefined;
+  return runsWith(serverPid, ['node'], true) ? { serverPid } : undefined;
 }
 
 /**
@@ -145,10 +169,7 @@ async function claimDataDir(dataDir: string, databaseDir: string): Promise<void>
   if (current !== undefined) {
     if (current.serverPid !== process.pid && isAlive(current.serverPid))
       throw new DataDirInUseError(dataDir, current.serverPid);
-    const deadline = Date.now() + 15_000;
-    const { helperPid } = current;
-    while (helperPid !== undefined && isAlive(helperPid) && Date.now() < deadline)
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    if (current.helperPid !== undefined) await waitForExit(current.helperPid, 15_000);
   }
   // At once, so that a second server started meanwhile finds the directory taken.
   writeFileSync(ownerFileOf(dataDir), `${process.pid}\n`);
@@ -162,14 +183,13 @@ async function recoverStaleInstance(databaseDir: string, logger: Logger): Promis
   const lockFile = join(databaseDir, 'postmaster.pid');
   if (!existsSync(lockFile)) return;
   const pid = Number(readFileSync(lockFile, 'utf8').split('\n')[0]);
-  // Only a postgres process serving this directory is ours to stop: after a reboot the pid may be anyone's.
-  const commandLine = Number.isInteger(pid) && pid > 0 ? commandLineOf(pid) : undefined;
-  const ours = commandLine !== undefined && commandLine.includes('postgres') && commandLine.includes(databaseDir);
-  if (Number.isInteger(pid) && pid > 0 && ours && isAlive(pid)) {
+  // Only a postgres process serving this directory is ours to stop; when its command line cannot be
+  // read, it is left alone.
+  const ours = runsWith(pid, ['postgres', databaseDir], false);
+  if (ours) {
     logger.warn({ pid }, 'Stopping the embedded PostgreSQL left running by a previous run');
     process.kill(pid, 'SIGINT'); // PostgreSQL's fast shutdown: consistent, no recovery needed
-    const deadline = Date.now() + 15_000;
-    while (isAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitForExit(pid, 15_000);
     if (isAlive(pid)) process.kill(pid, 'SIGKILL');
   }
   if (existsSync(lockFile) && !(ours && isAlive(pid))) {
@@ -222,11 +242,10 @@ export async function startEmbeddedDatabase(dataDir: string, port: number, logge
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     },
   );
+  const failure = (message: string) => startFailure(message, dataDir, asRoot);
   await new Promise((resolve, reject) => {
     child.once('message', resolve);
-    child.once('exit', (code) =>
-      reject(startFailure(`The embedded PostgreSQL process exited with ${code}`, dataDir, asRoot)),
-    );
+    child.once('exit', (code) => reject(failure(`The embedded PostgreSQL process exited with ${code}`)));
   });
   let sequence = 0;
   const send = (command: 'initialise' | 'start' | 'stop') =>
@@ -240,15 +259,11 @@ export async function startEmbeddedDatabase(dataDir: string, port: number, logge
       };
       const listener = (message: { id?: number; ok?: boolean; message?: string }) => {
         if (message.id !== id) return;
-        settle(
-          message.ok
-            ? undefined
-            : startFailure(`Embedded PostgreSQL ${command} failed: ${message.message}`, dataDir, asRoot),
-        );
+        settle(message.ok ? undefined : failure(`Embedded PostgreSQL ${command} failed: ${message.message}`));
       };
       // Without this, a crash of the process (e.g. `spawn … EACCES`) would leave the start waiting forever.
       const exited = (code: number | null) =>
-        settle(startFailure(`The embedded PostgreSQL process exited with ${code} during ${command}`, dataDir, asRoot));
+        settle(failure(`The embedded PostgreSQL process exited with ${code} during ${command}`));
       child.on('message', listener);
       child.once('exit', exited);
       child.send({ id, command });

@@ -4,8 +4,8 @@ import { parseArgs } from 'node:util';
 import { BullMQQueue, replayFailed } from 'acadle-webhooks/bullmq';
 import { loadConfigOrExit } from './config.js';
 import {
-  CannotStartError,
   type EmbeddedDatabase,
+  orExitWhenCannotStart,
   runningEmbeddedDatabase,
   startEmbeddedDatabase,
 } from './embedded-database.js';
@@ -55,13 +55,7 @@ async function embeddedConnection(): Promise<{
 }
 
 const embedded =
-  config.queueBackend === 'embedded'
-    ? await embeddedConnection().catch((error: unknown) => {
-        if (!(error instanceof CannotStartError)) throw error;
-        console.error(`Cannot replay: ${error.message}`);
-        process.exit(1);
-      })
-    : undefined;
+  config.queueBackend === 'embedded' ? await orExitWhenCannotStart(embeddedConnection(), 'Cannot replay') : undefined;
 const queue = new BullMQQueue(
   config.queueBackend === 'redis'
     ? { redis: config.redisUrl as string }

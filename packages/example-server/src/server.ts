@@ -2,7 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import { createApp } from './app.js';
 import { loadConfigOrExit } from './config.js';
-import { CannotStartError } from './embedded-database.js';
+import { orExitWhenCannotStart } from './embedded-database.js';
 import { createHandlers } from './handlers/index.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
@@ -15,11 +15,7 @@ import { createWorkerProcessor } from './worker.js';
 const config = loadConfigOrExit();
 
 const logger = createLogger(config);
-const backend = await createQueueBackend(config, logger).catch((error: unknown) => {
-  if (!(error instanceof CannotStartError)) throw error;
-  console.error(`Cannot start: ${error.message}`);
-  process.exit(1);
-});
+const backend = await orExitWhenCannotStart(createQueueBackend(config, logger), 'Cannot start');
 const metrics = createMetrics(() => backend.jobCounts());
 
 if (config.role !== 'web') {

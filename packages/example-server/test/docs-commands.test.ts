@@ -97,7 +97,7 @@ function freshCopy(): string {
   if (listed.status !== 0) throw new Error(`git ls-files failed in ${repositoryRoot}: ${listed.stderr}`);
   const parent = mkdtempSync(join(tmpdir(), 'acadle-docs-'));
   // Enterable by others, as /home/<user> or /opt are: run as root, the embedded PostgreSQL runs as
-  // the `postgres` user, which must reach its binaries (troubleshooting.md, "initdb EACCES").
+  // the `postgres` user, which must reach its binaries (troubleshooting.md, "cannot enter … (mode 700) as root").
   chmodSync(parent, 0o755);
   const root = join(parent, 'acadle-webhooks');
   copies.add(root);
