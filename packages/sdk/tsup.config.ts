@@ -5,7 +5,7 @@ export default defineConfig({
     index: 'src/index.ts',
     'testing/index': 'src/testing/index.ts',
     'adapters/express/index': 'src/adapters/express/index.ts',
-    'adapters/bullmq/index': 'src/adapters/bullmq/index.ts',
+    'queue/bullmq/index': 'src/queue/bullmq/index.ts',
     'adapters/node/index': 'src/adapters/node/index.ts',
     'adapters/web/index': 'src/adapters/web/index.ts',
     'cli/index': 'src/cli/index.ts',

@@ -2,7 +2,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { redactUrl } from 'acadle-webhooks';
-import { acadleWebhooks } from 'acadle-webhooks/express';
+import { createExpressMiddleware } from 'acadle-webhooks/express';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -42,8 +42,8 @@ export function createApp(options: {
 
   if (config.role !== 'worker') {
     app.use(
-      '/webhooks/acadle',
-      acadleWebhooks({
+      createExpressMiddleware({
+        path: '/webhooks/acadle',
         queue: backend.queue,
         auth: options.webhookTokens ? { tokens: options.webhookTokens } : 'none',
         logger: logger.child({ component: 'receiver' }),
@@ -69,11 +69,14 @@ export function createApp(options: {
 
   if (config.admin) {
     app.use('/admin', adminAuth(config.admin));
-    if (backend.bullQueue) {
-      const board = new ExpressAdapter();
-      board.setBasePath('/admin/queues');
-      createBullBoard({ queues: [new BullMQAdapter(backend.bullQueue)], serverAdapter: board });
-      app.use('/admin/queues', board.getRouter());
+    const { bullmq } = backend;
+    if (bullmq) {
+      const serverAdapter = new ExpressAdapter();
+      serverAdapter.setBasePath('/admin/queues');
+      const board = createBullBoard({ queues: [new BullMQAdapter(bullmq.queue)], serverAdapter });
+      // On PostgreSQL, a queue that never connected is replaced: the board must show the new one.
+      bullmq.onQueueReplaced((queue) => board.replaceQueues([new BullMQAdapter(queue)]));
+      app.use('/admin/queues', serverAdapter.getRouter());
     }
   }
   return app;

@@ -1,8 +1,5 @@
-import type { ReceiverOutcome } from 'acadle-webhooks';
+import type { ProcessResult, ReceiverOutcome } from 'acadle-webhooks';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-
-/** How one processed event ended, for `acadle_webhook_events_processed_total`. */
-export type ProcessedOutcome = 'ok' | 'failed' | 'invalid' | 'unknown';
 
 /** The server's Prometheus metrics. */
 export function createMetrics(jobCounts: () => Promise<Record<string, number>>) {
@@ -11,13 +8,13 @@ export function createMetrics(jobCounts: () => Promise<Record<string, number>>) 
   collectDefaultMetrics({ register: registry });
   const requests = new Counter({
     name: 'acadle_webhook_requests_total',
-    help: 'Webhook requests answered, by HTTP status',
-    labelNames: ['status'] as const,
+    help: 'Webhook requests answered, by HTTP status and result (stored, duplicate, or the error code)',
+    labelNames: ['status', 'result'] as const,
     registers: [registry],
   });
   const processed = new Counter({
     name: 'acadle_webhook_events_processed_total',
-    help: 'Events processed by this process, by type and outcome (ok, failed, invalid, unknown)',
+    help: 'Attempts at events processed by this process, by type and outcome (handled, no_handler, unknown, invalid, failed)',
     labelNames: ['type', 'outcome'] as const,
     registers: [registry],
   });
@@ -43,10 +40,10 @@ export function createMetrics(jobCounts: () => Promise<Record<string, number>>) 
   return {
     registry,
     observeResponse(outcome: ReceiverOutcome) {
-      requests.inc({ status: String(outcome.status) });
+      requests.inc({ status: String(outcome.status), result: outcome.result });
       if (outcome.enqueueMs !== undefined) enqueueDuration.observe(outcome.enqueueMs / 1000);
     },
-    observeProcessed(type: string, outcome: ProcessedOutcome) {
+    observeProcessed(type: string, outcome: ProcessResult) {
       processed.inc({ type, outcome });
     },
   };

@@ -1,6 +1,5 @@
 import { type DeliveryProcessor, type EventQueue, MemoryQueue } from 'acadle-webhooks';
 import { BullMQQueue, type BullMQWorker, createBullMQWorker, type PostgresConnection } from 'acadle-webhooks/bullmq';
-import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { startEmbeddedDatabase } from './embedded-database.js';
@@ -8,8 +7,8 @@ import { startEmbeddedDatabase } from './embedded-database.js';
 /** The queue the server stores into and works from, whatever its backend. */
 export interface QueueBackend {
   queue: EventQueue;
-  /** The BullMQ queue, for Bull Board; none in memory mode. */
-  bullQueue: Queue | undefined;
+  /** The BullMQ-backed queue, for Bull Board (which must follow `onQueueReplaced`); none in memory mode. */
+  bullmq: BullMQQueue | undefined;
   /** Resolves when the backend answers, rejects otherwise. */
   ping(): Promise<void>;
   jobCounts(): Promise<Record<string, number>>;
@@ -39,7 +38,7 @@ export async function createQueueBackend(config: Config, logger: Logger): Promis
   let worker: BullMQWorker | undefined;
   return {
     queue,
-    bullQueue: queue.queue,
+    bullmq: queue,
     ping: () => queue.ping(),
     async jobCounts() {
       return queue.queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
@@ -75,7 +74,7 @@ function memoryBackend(config: Config, logger: Logger): QueueBackend {
   });
   return {
     queue,
-    bullQueue: undefined,
+    bullmq: undefined,
     ping: async () => {},
     async jobCounts() {
       return { pending: queue.pending, completed: queue.processed, failed: queue.deadLetters.length };

@@ -14,8 +14,8 @@ import http from 'node:http';
 import { createPostgresBackend, Queue, Worker } from 'bullmq';
 import express from 'express';
 import { z } from 'zod';
-import { BullMQQueue, createBullMQWorker } from '../dist/adapters/bullmq/index.mjs';
-import { acadleWebhooks } from '../dist/adapters/express/index.mjs';
+import { BullMQQueue, createBullMQWorker } from '../dist/queue/bullmq/index.mjs';
+import { createExpressMiddleware } from '../dist/adapters/express/index.mjs';
 import { createNodeHandler } from '../dist/adapters/node/index.mjs';
 import { createProcessor, EVENT_TYPES, MemoryQueue } from '../dist/index.mjs';
 
@@ -37,7 +37,7 @@ function readBody(request, done) {
 /** The SDK's queue for this kind, with a no-op worker when PIPELINE_WORKER=1 (pipeline benchmark). */
 function sdkQueue() {
   if (kind.endsWith('memory')) return new MemoryQueue();
-  const queue = new BullMQQueue({ ...connection, queueName, enqueueTimeoutMs: 10_000 });
+  const queue = new BullMQQueue({ ...connection, queueName });
   if (process.env.PIPELINE_WORKER === '1') {
     const handlers = Object.fromEntries(EVENT_TYPES.map((type) => [type, countProcessed]));
     createBullMQWorker(createProcessor({ handlers }), { ...connection, queueName, concurrency: 20 });
@@ -91,10 +91,7 @@ if (kind === 'node-http') {
       response.json({ received: true });
     });
   } else {
-    app.use(
-      '/webhooks/acadle',
-      acadleWebhooks({ queue: sdkQueue(), auth: { tokens: [token] }, enqueueTimeoutMs: 10_000 }),
-    );
+    app.use(createExpressMiddleware({ queue: sdkQueue(), auth: { tokens: [token] }, enqueueTimeoutMs: 10_000 }));
   }
   server = http.createServer(app);
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { freePort, startPostgres, startRedis } from 'acadle-webhooks-test-harness';
 import autocannon from 'autocannon';
 import { createPostgresBackend, Queue, Worker } from 'bullmq';
-import type { PostgresConnection } from '../src/adapters/bullmq/index.js';
+import type { PostgresConnection } from '../src/queue/bullmq/index.js';
 import { createEvent } from '../src/testing/index.js';
 
 const smoke = process.argv.includes('--smoke');

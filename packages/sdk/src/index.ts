@@ -4,39 +4,36 @@
  * @packageDocumentation
  * @module acadle-webhooks
  */
-export type {
-  AcadleEvent,
-  KnownEvent,
-  UnknownEvent,
-  UserBadgeUpdatedEvent,
-  UserCertificateIssuedEvent,
-  UserCourseCompletedEvent,
-  UserLessonsCompletedEvent,
-  UserRegisteredEvent,
-} from './acadle-event.js';
-export { AcadleParseError, type ParsedEnvelope, type ParseErrorCode, type ParseIssue } from './acadle-parse-error.js';
 export {
-  type AuthOptions,
-  type NetworkOptions,
-} from './create-authenticator.js';
+  type AcadleEvent,
+  isKnownEvent,
+  type KnownEvent,
+  type UnknownEvent,
+  type UserBadgeUpdatedEvent,
+  type UserCertificateIssuedEvent,
+  type UserCourseCompletedEvent,
+  type UserLessonsCompletedEvent,
+  type UserRegisteredEvent,
+} from './events/acadle-event.js';
+export {
+  AcadleParseError,
+  type ParsedEnvelope,
+  type ParseErrorCode,
+  type ParseIssue,
+} from './events/acadle-parse-error.js';
+export { type AcadleUser, type EventDataMap, eventDataSchemas } from './events/event-data-schemas.js';
+export { EVENT_TYPES, type EventType, isEventType } from './events/event-types.js';
+export { type EnvelopeResult, parseEnvelope } from './events/parse-envelope.js';
+export { type EventInput, type ParseResult, parseEvent } from './events/parse-event.js';
 export {
   createProcessor,
   type EventHandler,
   type EventHandlers,
   type HandlerContext,
+  type ProcessOutcome,
   type ProcessorOptions,
-} from './create-processor.js';
-export {
-  createReceiver,
-  type Receiver,
-  type ReceiverOptions,
-  type ReceiverOutcome,
-  type ReceiverRequest,
-  type ReceiverResponse,
-  type ReceiverSource,
-  receiverFrom,
-} from './create-receiver.js';
-export type { EventInput } from './decode-text.js';
+  type ProcessResult,
+} from './queue/create-processor.js';
 export type {
   Delivery,
   DeliveryProcessor,
@@ -44,13 +41,20 @@ export type {
   EnqueueResult,
   EventQueue,
   ProcessContext,
-} from './event-queue.js';
-export { type AcadleUser, type EventDataMap, eventDataSchemas } from './event-schemas.js';
-export { EVENT_TYPES, type EventType, isEventType } from './event-types.js';
-export { isKnownEvent } from './is-known-event.js';
-export { type Logger, silentLogger } from './logger.js';
-export { type DeadLetter, MemoryQueue, type MemoryQueueOptions } from './memory-queue.js';
-export { type EnvelopeResult, parseEnvelope } from './parse-envelope.js';
-export { type ParseResult, parseEvent } from './parse-event.js';
-export { NonRetryableError, ReceiverError, type ReceiverErrorCode } from './receiver-errors.js';
-export { redactUrl } from './redact-url.js';
+} from './queue/event-queue.js';
+export { type DeadLetter, MemoryQueue, type MemoryQueueOptions } from './queue/memory-queue.js';
+export { NonRetryableError } from './queue/non-retryable-error.js';
+export type { AuthOptions, NetworkOptions } from './receiver/create-authenticator.js';
+export {
+  createReceiver,
+  type Receiver,
+  type ReceiverOptions,
+  type ReceiverOutcome,
+  type ReceiverRequest,
+  type ReceiverResponse,
+  type ReceiverResult,
+} from './receiver/create-receiver.js';
+export { ReceiverError, type ReceiverErrorCode } from './receiver/receiver-error.js';
+export { type ReceiverSource, receiverFrom } from './receiver/receiver-from.js';
+export { redactUrl } from './receiver/redact-url.js';
+export { type Logger, silentLogger } from './shared/logger.js';

@@ -1,7 +1,7 @@
 // A worker in its own process, so that a test can SIGKILL it mid-job. Usage:
 // tsx test/bullmq-worker-process.ts <redis|postgres> <connection JSON> <queue name> <handler ms>
 import { createProcessor, type Delivery } from 'acadle-webhooks';
-import { createBullMQWorker } from '../src/adapters/bullmq/index.js';
+import { createBullMQWorker } from '../src/queue/bullmq/index.js';
 
 const [backend, connectionJson, queueName, handlerMs] = process.argv.slice(2);
 const connection = JSON.parse(connectionJson ?? '{}');

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { EVENT_TYPES, MemoryQueue } from 'acadle-webhooks';
 import { fixtures } from 'acadle-webhooks/testing';
 import express from 'express';
-import { acadleWebhooks } from '../src/adapters/express/index.js';
+import { createExpressMiddleware } from '../src/adapters/express/index.js';
 import { acadleRetryDelaysMs } from '../src/cli/acadle-retry-schedule.js';
 import type { CliIo } from '../src/cli/cli-io.js';
 import { runCli } from '../src/cli/run-cli.js';
@@ -41,7 +41,7 @@ afterEach(() => {
 
 async function receiver() {
   const queue = new MemoryQueue();
-  const app = express().use('/webhooks/acadle', acadleWebhooks({ queue, auth: { tokens: [TOKEN] } }));
+  const app = express().use('/webhooks/acadle', createExpressMiddleware({ queue, auth: { tokens: [TOKEN] } }));
   const { server, url } = await listen(app);
   servers.push(server);
   return { queue, endpoint: `${url}/webhooks/acadle/${TOKEN}`, base: `${url}/webhooks/acadle` };

@@ -13,7 +13,7 @@ import {
 } from 'acadle-webhooks';
 import express from 'express';
 import { Hono } from 'hono';
-import { acadleWebhooks } from '../src/adapters/express/index.js';
+import { createExpressMiddleware } from '../src/adapters/express/index.js';
 import { createNodeHandler } from '../src/adapters/node/index.js';
 import { createFetchHandler } from '../src/adapters/web/index.js';
 
@@ -79,7 +79,7 @@ export function createApp(options: AppOptions & { adapter?: Adapter } = {}): {
   }
   const app = express();
   for (const middleware of before) app.use(middleware);
-  app.use(PATH, acadleWebhooks(settings));
+  app.use(createExpressMiddleware({ ...settings, path: PATH }));
   return { app, queue, memoryQueue, logger };
 }
 

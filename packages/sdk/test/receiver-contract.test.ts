@@ -1,10 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MemoryQueue, NonRetryableError, parseEvent, type Receiver } from 'acadle-webhooks';
+import { type EventQueue, MemoryQueue, NonRetryableError, parseEvent, type Receiver } from 'acadle-webhooks';
 import { createEvent, fixtures } from 'acadle-webhooks/testing';
 import express from 'express';
 import request from 'supertest';
-import { acadleWebhooks } from '../src/adapters/express/index.js';
+import { createExpressMiddleware } from '../src/adapters/express/index.js';
 import { createNodeHandler } from '../src/adapters/node/index.js';
 import { createFetchHandler } from '../src/adapters/web/index.js';
 import {
@@ -159,7 +159,7 @@ describe.each(['express', 'node', 'web'] as const)('the status contract of the %
   ])('answers 401 without detail for %s', async (_, path) => {
     const { app, memoryQueue } = createApp({ queueOptions: { processor: async () => {} } });
     const response = await request(app).post(path).type('json').send(fixtures.user_registered).expect(401);
-    expect(response.body).toEqual({ error: 'unauthorized' });
+    expect(response.body).toEqual({ error: 'unauthorized', message: 'Missing or wrong token' });
     expect(memoryQueue.pending + memoryQueue.processed).toBe(0);
   });
 
@@ -182,7 +182,7 @@ describe.each(['express', 'node', 'web'] as const)('the status contract of the %
     const body = JSON.stringify(createEvent('user_registered', { data: { padding: 'x'.repeat(2000) } }));
     const response = await request(app).post(url).type('json').send(body);
     expect(response.status).toBe(413);
-    expect(response.body).toEqual({ error: 'payload_too_large' });
+    expect(response.body).toEqual({ error: 'payload_too_large', message: 'Body is larger than 1024 bytes' });
   });
 
   it('answers 413 to an endless chunked body, reading no further than the limit', async () => {
@@ -257,14 +257,24 @@ describe.each(['express', 'node', 'web'] as const)('the status contract of the %
     const { app, logger } = createApp({ queue: unreachableQueue });
     const response = await request(app).post(url).type('json').send(fixtures.user_registered).expect(503);
     expect(response.headers['retry-after']).toBe('30');
-    expect(response.body).toEqual({ error: 'queue_unavailable' });
+    expect(response.body).toEqual({ error: 'queue_unavailable', message: 'The queue could not store the delivery' });
     expect(logger.lines.some((line) => line.level === 'warn')).toBe(true);
   });
 
   it('answers 503 within the enqueue timeout when the queue hangs', async () => {
-    const { app } = createApp({ queue: hangingQueue, enqueueTimeoutMs: 200 });
+    const { app, logger } = createApp({ queue: hangingQueue, enqueueTimeoutMs: 200 });
     const started = Date.now();
-    await request(app).post(url).type('json').send(fixtures.user_registered).expect(503).expect('retry-after', '30');
+    const response = await request(app)
+      .post(url)
+      .type('json')
+      .send(fixtures.user_registered)
+      .expect(503)
+      .expect('retry-after', '30');
+    expect(response.body).toEqual({
+      error: 'enqueue_timeout',
+      message: 'The queue did not store the delivery within 200 ms',
+    });
+    expect(logger.lines.find((line) => line.level === 'warn')?.fields).toMatchObject({ code: 'enqueue_timeout' });
     // A bound, not a benchmark: the answer must not wait for the queue.
     expect(Date.now() - started).toBeLessThan(5000);
   });
@@ -296,7 +306,11 @@ describe.each(['express', 'node', 'web'] as const)('the status contract of the %
 
     it('answers 403 to addresses outside the allow-list', async () => {
       const { app } = createApp({ allowedIps: ['203.0.113.0/24'] });
-      await request(app).post(url).type('json').send(fixtures.user_registered).expect(403, { error: 'forbidden' });
+      await request(app)
+        .post(url)
+        .type('json')
+        .send(fixtures.user_registered)
+        .expect(403, { error: 'forbidden', message: 'This address may not deliver webhooks' });
     });
 
     it('believes X-Forwarded-For only from trusted proxies', async () => {
@@ -401,6 +415,32 @@ describe('the Express adapter behind body parsers', () => {
   });
 });
 
+describe('the Express adapter', () => {
+  const body = () => JSON.stringify(createEvent('user_registered'));
+
+  it('receives at its path wherever it is mounted, and passes every other request on', async () => {
+    const stored: string[] = [];
+    const queue: EventQueue = {
+      enqueue: async (delivery) => {
+        stored.push(delivery.id);
+        return { duplicate: false };
+      },
+      close: async () => {},
+    };
+    const app = express()
+      .use(createExpressMiddleware({ queue, auth: { tokens: [TOKEN] }, path: '/hooks/acadle' }))
+      .use('/mounted', createExpressMiddleware({ queue, auth: { tokens: [TOKEN] } }))
+      .get('/healthz', (_, response) => void response.json({ status: 'ok' }));
+    await request(app).post(`/hooks/acadle/${TOKEN}`).type('json').send(body()).expect(200);
+    await request(app).post(`/hooks/acadle?token=${TOKEN}`).type('json').send(body()).expect(200);
+    // Under a mount point, `path` is still matched against the full URL.
+    await request(app).post(`/mounted/webhooks/acadle/${TOKEN}`).type('json').send(body()).expect(404);
+    await request(app).get('/healthz').expect(200, { status: 'ok' });
+    await request(app).post(`/hooks/acadlefoo/${TOKEN}`).type('json').send(body()).expect(404);
+    expect(stored).toHaveLength(2);
+  });
+});
+
 describe('the node:http adapter', () => {
   const body = () => JSON.stringify(createEvent('user_registered'));
 
@@ -474,12 +514,12 @@ describe.each([
   const body = JSON.stringify(createEvent('user_registered'));
   const expectUnavailable = (status: number, json: unknown, retryAfter: string | null | undefined) => {
     expect(status).toBe(503);
-    expect(json).toEqual({ error: 'unavailable' });
+    expect(json).toEqual({ error: 'internal_error', message: 'The receiver failed unexpectedly' });
     expect(retryAfter).toBe('30');
   };
 
   it('is answered 503 (never 500) by the Express adapter', async () => {
-    const app = express().use(PATH, acadleWebhooks({ receiver }));
+    const app = express().use(createExpressMiddleware({ receiver }));
     const response = await request(app).post(`${PATH}/${TOKEN}`).type('json').send(body);
     expectUnavailable(response.status, response.body, response.headers['retry-after']);
   });

@@ -1,4 +1,4 @@
-import { EVENT_TYPES, isEventType } from '../event-types.js';
+import { EVENT_TYPES, isEventType } from '../events/event-types.js';
 import { fixtures } from '../testing/fixtures.js';
 import { CliError, type CliIo } from './cli-io.js';
 

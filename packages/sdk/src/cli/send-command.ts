@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
-import { isEventType } from '../event-types.js';
+import { isEventType } from '../events/event-types.js';
 import { createEvent } from '../testing/create-event.js';
 import { acadleRetryDelaysMs, COMPRESSED_TIME_SCALE, formatDuration } from './acadle-retry-schedule.js';
 import { CliError, type CliIo } from './cli-io.js';

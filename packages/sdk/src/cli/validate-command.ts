@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { formatPath } from '../acadle-parse-error.js';
-import { parseEvent } from '../parse-event.js';
+import { formatPath } from '../events/acadle-parse-error.js';
+import { parseEvent } from '../events/parse-event.js';
 import { CliError, type CliIo } from './cli-io.js';
 
 /** Reads a file, or standard input for `-`. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { EVENT_TYPES } from '../event-types.js';
-import { parseEvent } from '../parse-event.js';
+import { EVENT_TYPES } from '../events/event-types.js';
+import { parseEvent } from '../events/parse-event.js';
 import { createEvent } from './create-event.js';
 import { fixtures } from './fixtures.js';
 

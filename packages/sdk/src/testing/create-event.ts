@@ -1,4 +1,4 @@
-import type { EventType } from '../event-types.js';
+import type { EventType } from '../events/event-types.js';
 
 /** A delivery body as Acadle sends it (timestamps as text, the `competed_at` typo included). */
 export interface AcadleDelivery<T extends string = EventType> {

@@ -1,4 +1,4 @@
-import type { EventType } from '../event-types.js';
+import type { EventType } from '../events/event-types.js';
 
 // Acadle's documentation examples (../shared/acadle/webhooks-doc.txt), with its typographic quotes
 // made straight so that they are valid JSON, as real deliveries are. Everything else is kept as

@@ -4,4 +4,4 @@
  * @packageDocumentation
  * @module acadle-webhooks/express
  */
-export { type AcadleWebhooksOptions, acadleWebhooks } from './acadle-webhooks.js';
+export { createExpressMiddleware, type ExpressMiddlewareOptions } from './create-express-middleware.js';

@@ -1,15 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type ReceiverSource, receiverFrom } from 'acadle-webhooks';
-import { DEFAULT_PATH, urlUnderPath } from '../url-under-path.js';
+import { receiverFrom } from 'acadle-webhooks';
+import { type AdapterOptions, DEFAULT_PATH, urlUnderPath } from '../mount-path.js';
 
 /** Options of the `node:http` adapter: a receiver's options (or a receiver already built) and where it listens. */
-export type NodeHandlerOptions = ReceiverSource & {
-  /**
-   * The path Acadle posts to, without the token; the token follows as one more segment or as `?token=`.
-   * @defaultValue '/webhooks/acadle'
-   */
-  path?: string;
-};
+export type NodeHandlerOptions = AdapterOptions;
 
 /**
  * A `node:http` request listener that receives Acadle webhooks, or, given `next`, passes on what is

@@ -1,16 +1,10 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import { type ReceiverSource, receiverFrom } from 'acadle-webhooks';
-import { DEFAULT_PATH, urlUnderPath } from '../url-under-path.js';
+import { receiverFrom } from 'acadle-webhooks';
+import { type AdapterOptions, DEFAULT_PATH, urlUnderPath } from '../mount-path.js';
 
 /** Options of the Web `Request` adapter: a receiver's options (or a receiver already built) and where it listens. */
-export type FetchHandlerOptions = ReceiverSource & {
-  /**
-   * The path Acadle posts to, without the token; the token follows as one more segment or as `?token=`.
-   * @defaultValue '/webhooks/acadle'
-   */
-  path?: string;
-};
+export type FetchHandlerOptions = AdapterOptions;
 
 /** What the runtime knows about the connection, which a Web `Request` does not carry. */
 export interface ConnectionInfo {

@@ -1,10 +1,12 @@
 import type { AcadleEvent } from './acadle-event.js';
 import { AcadleParseError } from './acadle-parse-error.js';
-import type { EventInput } from './decode-text.js';
-import { eventDataSchemas, pathAsSent } from './event-schemas.js';
+import { eventDataSchemas, pathAsSent } from './event-data-schemas.js';
 import { isEventType } from './event-types.js';
 import { normalizeData } from './normalize-data.js';
 import { parseEnvelope } from './parse-envelope.js';
+
+/** What `parseEvent` accepts: the body as a string, Buffer, Uint8Array or ArrayBuffer, or a value middleware already parsed. */
+export type EventInput = unknown;
 
 /** The outcome of `parseEvent`: an event, or the reason there is none. */
 export type ParseResult =

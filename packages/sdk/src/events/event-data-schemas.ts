@@ -1,8 +1,18 @@
 import { z } from 'zod';
-import { EVENT_SPECS, type FieldKind, type ObjectSpec } from './event-specs.js';
+import { FIELD_TABLE, type FieldKind, type ObjectSpec } from './field-table.js';
 import type { EventType } from './event-types.js';
-import { numericIdSchema } from './numeric-id.js';
 import { timestampSchema, withDates } from './timestamp.js';
+
+const DIGITS = /^\d{1,16}$/;
+const MESSAGE = 'Invalid id: expected a whole number, or a string of digits';
+
+/** An id Acadle documents as a number, which may also arrive as a numeric string: always a number after parsing. */
+const numericIdSchema = z.union([z.number(), z.string()]).transform((id, ctx): number => {
+  const value = typeof id === 'number' ? id : DIGITS.test(id) ? Number(id) : Number.NaN;
+  if (Number.isSafeInteger(value) && value >= 0) return value;
+  ctx.issues.push({ code: 'custom', input: id, message: MESSAGE });
+  return z.NEVER;
+});
 
 const fieldSchemas: Record<FieldKind, z.ZodType> = {
   id: numericIdSchema,
@@ -73,17 +83,17 @@ function dataSchema<S extends Record<string, ObjectSpec>>(specs: S): z.ZodType<D
 }
 
 /** The normalized `data` of each event type. */
-export type EventDataMap = { [K in EventType]: DataOutput<(typeof EVENT_SPECS)[K]> };
+export type EventDataMap = { [K in EventType]: DataOutput<(typeof FIELD_TABLE)[K]> };
 
 // Declared rather than inferred: the inferred type spells out every field of every event in the
 // declaration files and the API reference.
 /** The zod schema of `data` for each event type: the authority on what a valid delivery is. */
 export const eventDataSchemas: { [K in EventType]: z.ZodType<EventDataMap[K]> } = {
-  user_registered: dataSchema(EVENT_SPECS.user_registered),
-  user_course_completed: dataSchema(EVENT_SPECS.user_course_completed),
-  user_lessons_completed: dataSchema(EVENT_SPECS.user_lessons_completed),
-  user_certificate_issued: dataSchema(EVENT_SPECS.user_certificate_issued),
-  user_badge_updated: dataSchema(EVENT_SPECS.user_badge_updated),
+  user_registered: dataSchema(FIELD_TABLE.user_registered),
+  user_course_completed: dataSchema(FIELD_TABLE.user_course_completed),
+  user_lessons_completed: dataSchema(FIELD_TABLE.user_lessons_completed),
+  user_certificate_issued: dataSchema(FIELD_TABLE.user_certificate_issued),
+  user_badge_updated: dataSchema(FIELD_TABLE.user_badge_updated),
 };
 
 /** A normalized Acadle user, as found in every event's `data.user`. */

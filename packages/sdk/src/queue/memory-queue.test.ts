@@ -1,6 +1,6 @@
 import type { Delivery } from './event-queue.js';
 import { MemoryQueue } from './memory-queue.js';
-import { NonRetryableError } from './receiver-errors.js';
+import { NonRetryableError } from './non-retryable-error.js';
 
 const delivery = (id: string): Delivery => ({
   id,
@@ -103,6 +103,6 @@ describe('MemoryQueue', () => {
     await queue.enqueue(delivery('a'));
     await queue.close(1000);
     expect(aborted).toBe(true);
-    await expect(queue.enqueue(delivery('b'))).rejects.toMatchObject({ code: 'queue_unavailable' });
+    await expect(queue.enqueue(delivery('b'))).rejects.toThrow('MemoryQueue is closed');
   });
 });

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
-import { eventDataSchemas } from './event-schemas.js';
+import { eventDataSchemas } from './event-data-schemas.js';
 import { EVENT_TYPES } from './event-types.js';
 import { normalizeData } from './normalize-data.js';
-import { createEvent } from './testing/create-event.js';
-import { fixtures } from './testing/fixtures.js';
+import { createEvent } from '../testing/create-event.js';
+import { fixtures } from '../testing/fixtures.js';
 
 const writtenTimestamp = fc
   .record({

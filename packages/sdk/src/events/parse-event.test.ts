@@ -2,7 +2,7 @@ import type { AcadleEvent, KnownEvent } from './acadle-event.js';
 import { AcadleParseError } from './acadle-parse-error.js';
 import { EVENT_TYPES } from './event-types.js';
 import { type ParseResult, parseEvent } from './parse-event.js';
-import { fixtures } from './testing/fixtures.js';
+import { fixtures } from '../testing/fixtures.js';
 
 type Json = Record<string, any>;
 

@@ -1,5 +1,4 @@
 import { AcadleParseError, type ParsedEnvelope, type ParseIssue } from './acadle-parse-error.js';
-import { decodeText } from './decode-text.js';
 
 /** A body whose envelope is valid: the envelope, the body as text, and its parsed JSON. */
 export interface EnvelopeResult {
@@ -81,4 +80,22 @@ function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (typeof value === 'string') return value.length === 0 ? 'an empty string' : 'a string';
   return `a ${typeof value}`;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A body's text without its byte-order mark, or an `invalid_json` error for bytes that are not UTF-8. */
+function decodeText(
+  input: string | Uint8Array | ArrayBuffer,
+): { ok: true; text: string } | { ok: false; error: AcadleParseError } {
+  if (typeof input === 'string') return { ok: true, text: input.charCodeAt(0) === 0xfeff ? input.slice(1) : input };
+  try {
+    // The decoder drops a leading UTF-8 byte-order mark itself.
+    return { ok: true, text: utf8.decode(input) };
+  } catch (cause) {
+    return {
+      ok: false,
+      error: new AcadleParseError('invalid_json', [{ path: [], message: 'Body is not valid UTF-8' }], { cause }),
+    };
+  }
 }

@@ -1,11 +1,4 @@
-import {
-  type Delivery,
-  type EnqueueResult,
-  type EventQueue,
-  type Logger,
-  ReceiverError,
-  silentLogger,
-} from 'acadle-webhooks';
+import { type Delivery, type EnqueueResult, type EventQueue, type Logger, silentLogger } from 'acadle-webhooks';
 import {
   createPostgresBackend,
   type DefaultJobOptions,
@@ -14,8 +7,13 @@ import {
   type RedisOptions,
 } from 'bullmq';
 import { Redis } from 'ioredis';
-import { JOB_RETRY_OPTIONS } from './job-retry-options.js';
+import { withTimeout } from '../../shared/with-timeout.js';
 import { redisOptionsFromUrl } from './redis-options-from-url.js';
+
+// Jobs carry only a ceiling of attempts and a backoff type of our own, which BullMQ hands to the
+// worker's `backoffStrategy`: the real attempts and delays are the workers' configuration
+// (create-bullmq-worker.ts), so a change to the retry policy applies to deliveries already stored.
+const JOB_RETRY_OPTIONS = { attempts: 1_000, backoff: { type: 'acadle-webhooks' } };
 
 /** BullMQ's job id for a new delivery: unique per add, readable, and free of the `:` BullMQ forbids. */
 function jobIdFor(delivery: Delivery): string {
@@ -33,8 +31,6 @@ export type PostgresConnection = PostgresConnectionOptions;
 export type BullMQQueueOptions = {
   /** How long a second delivery of one event id is recognized as a duplicate; at least 4 days. @defaultValue 7 days (Acadle retries for 3) */
   dedupeTtlMs?: number;
-  /** Longest wait for BullMQ to store a delivery before `enqueue` rejects. @defaultValue 2000 */
-  enqueueTimeoutMs?: number;
   /** BullMQ job options for every delivery (retention, priority); retries are the worker's business. */
   jobOptions?: Pick<DefaultJobOptions, 'removeOnComplete' | 'removeOnFail' | 'priority'>;
   /** Where queue errors and a risky Redis eviction policy are logged. @defaultValue {@link silentLogger} */
@@ -81,14 +77,14 @@ function producerRedisOptions(redis: RedisOptions | string): RedisOptions {
 
 /**
  * Stores deliveries in a BullMQ queue, on Redis or PostgreSQL: `enqueue` resolves once BullMQ has
- * the job, deduplicates by event id for `dedupeTtlMs`, and never waits longer than `enqueueTimeoutMs`.
+ * the job and deduplicates by event id for `dedupeTtlMs`; the receiver bounds the wait (`enqueueTimeoutMs`).
  *
  * @example
  * ```ts
  * import { BullMQQueue } from 'acadle-webhooks/bullmq';
  *
  * const queue = new BullMQQueue({ redis: process.env.REDIS_URL! }); // or { postgres: process.env.DATABASE_URL! }
- * app.use('/webhooks/acadle', acadleWebhooks({ queue, auth: { tokens } }));
+ * app.use(createExpressMiddleware({ queue, auth: { tokens } }));
  * ```
  */
 export class BullMQQueue implements EventQueue {
@@ -98,8 +94,8 @@ export class BullMQQueue implements EventQueue {
   readonly #rebuild: (() => Queue) | undefined;
   #everStored = false;
   #lastRebuildAt = 0;
+  readonly #replacedListeners = new Set<(queue: Queue) => void>();
   readonly #dedupeTtlMs: number;
-  readonly #enqueueTimeoutMs: number;
   readonly #jobOptions: BullMQQueueOptions['jobOptions'];
   readonly #logger: Logger;
 
@@ -108,7 +104,6 @@ export class BullMQQueue implements EventQueue {
     if (this.#dedupeTtlMs < FOUR_DAYS_MS) {
       throw new TypeError('dedupeTtlMs: at least 4 days, so that all of Acadle’s retries (3 days) are recognized');
     }
-    this.#enqueueTimeoutMs = options.enqueueTimeoutMs ?? 2000;
     this.#jobOptions = options.jobOptions;
     this.#logger = options.logger ?? silentLogger;
     if ('queue' in options) {
@@ -135,9 +130,28 @@ export class BullMQQueue implements EventQueue {
     this.#listen(this.#queue);
   }
 
-  /** The BullMQ queue underneath, for dashboards and administration. */
+  /**
+   * The BullMQ queue underneath, for dashboards and administration. On PostgreSQL it is replaced
+   * when it never connected (see `onQueueReplaced`): read it again rather than keeping it.
+   */
   get queue(): Queue {
     return this.#queue;
+  }
+
+  /**
+   * Calls `listener` with the new BullMQ queue whenever this one replaces it (PostgreSQL only: a
+   * queue created while PostgreSQL was down is rebuilt), so that dashboards such as Bull Board
+   * follow it. Returns a function that removes the listener.
+   *
+   * @example
+   * ```ts
+   * const board = createBullBoard({ queues: [new BullMQAdapter(queue.queue)], serverAdapter });
+   * queue.onQueueReplaced((replacement) => board.replaceQueues([new BullMQAdapter(replacement)]));
+   * ```
+   */
+  onQueueReplaced(listener: (queue: Queue) => void): () => void {
+    this.#replacedListeners.add(listener);
+    return () => this.#replacedListeners.delete(listener);
   }
 
   #listen(queue: Queue): void {
@@ -154,65 +168,42 @@ export class BullMQQueue implements EventQueue {
     this.#queue = this.#rebuild();
     this.#listen(this.#queue);
     void broken.close().catch(() => {});
+    for (const listener of this.#replacedListeners) {
+      try {
+        listener(this.#queue);
+      } catch (error) {
+        this.#logger.error({ err: error }, 'onQueueReplaced listener threw');
+      }
+    }
   }
 
-  /** Adds a job for the delivery; rejects with `enqueue_timeout` or `queue_unavailable` when BullMQ does not store it. */
+  /** Adds a job for the delivery; rejects when BullMQ cannot store it (the receiver answers 503). */
   async enqueue(delivery: Delivery): Promise<EnqueueResult> {
     const jobId = jobIdFor(delivery);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new ReceiverError(
-              'enqueue_timeout',
-              `BullMQ did not store the delivery within ${this.#enqueueTimeoutMs} ms`,
-              { status: 503 },
-            ),
-          ),
-        this.#enqueueTimeoutMs,
-      );
-    });
     try {
-      const job = await Promise.race([
-        this.queue.add(delivery.type, delivery, {
-          ...this.#jobOptions,
-          ...JOB_RETRY_OPTIONS,
-          jobId,
-          // The job id is new on every add, so the deduplication key alone recognizes a repeat: it
-          // outlives the job (whatever the retention) and BullMQ then answers with the first job's id.
-          deduplication: { id: delivery.id, ttl: this.#dedupeTtlMs },
-        }),
-        timeout,
-      ]);
+      const job = await this.queue.add(delivery.type, delivery, {
+        ...this.#jobOptions,
+        ...JOB_RETRY_OPTIONS,
+        jobId,
+        // The job id is new on every add, so the deduplication key alone recognizes a repeat: it
+        // outlives the job (whatever the retention) and BullMQ then answers with the first job's id.
+        deduplication: { id: delivery.id, ttl: this.#dedupeTtlMs },
+      });
       this.#everStored = true;
       return { duplicate: job.id !== jobId };
     } catch (error) {
-      if (error instanceof ReceiverError) throw error;
       this.#recover();
-      throw new ReceiverError('queue_unavailable', 'BullMQ could not store the delivery', {
-        status: 503,
-        cause: error,
-      });
-    } finally {
-      clearTimeout(timer);
+      throw new Error('BullMQ could not store the delivery', { cause: error });
     }
   }
 
   /** Resolves when the backend answers a trivial request within `timeoutMs`, rejects otherwise (for readiness probes). */
   async ping(timeoutMs = 1000): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new ReceiverError('queue_unavailable', 'Queue backend did not answer')),
-        timeoutMs,
-      );
-    });
-    try {
-      await Promise.race([this.queue.getJobCounts('waiting'), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await withTimeout(
+      this.queue.getJobCounts('waiting'),
+      timeoutMs,
+      () => new Error(`The queue backend did not answer within ${timeoutMs} ms`),
+    );
   }
 
   /** Closes the BullMQ queue, and the Redis connection if the queue made it. */

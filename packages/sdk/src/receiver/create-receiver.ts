@@ -1,9 +1,10 @@
+import type { Delivery, EventQueue } from '../queue/event-queue.js';
+import { type Logger, silentLogger } from '../shared/logger.js';
+import { withTimeout } from '../shared/with-timeout.js';
+import { parseEnvelope } from '../events/parse-envelope.js';
 import { type AuthOptions, createAuthenticator, type NetworkOptions } from './create-authenticator.js';
-import type { Delivery, EventQueue } from './event-queue.js';
-import { type Logger, silentLogger } from './logger.js';
-import { parseEnvelope } from './parse-envelope.js';
-import { type BodyStream, readBody } from './read-body.js';
-import { ReceiverError } from './receiver-errors.js';
+import { type BodyStream, payloadTooLarge, readBody } from './read-body.js';
+import { answer, ReceiverError, type ReceiverErrorCode, respond } from './receiver-error.js';
 import { redactUrl } from './redact-url.js';
 
 /** How to build a receiver. */
@@ -18,7 +19,8 @@ export interface ReceiverOptions extends NetworkOptions {
    */
   maxBodyBytes?: number;
   /**
-   * How long storing a delivery may take before the answer is 503 (Acadle then retries).
+   * How long storing a delivery may take before the answer is `503 enqueue_timeout` (Acadle then
+   * retries; the delivery may have been stored meanwhile, and the retry is then a duplicate).
    * @defaultValue 2000
    */
   enqueueTimeoutMs?: number;
@@ -57,12 +59,15 @@ export interface ReceiverResponse {
   body: string;
 }
 
-/** What happened to one request, for metrics. */
+/** What became of one request: `stored`, `duplicate`, or the code of the error answered. */
+export type ReceiverResult = 'stored' | 'duplicate' | ReceiverErrorCode;
+
+/** What happened to one request, for metrics and logs. */
 export interface ReceiverOutcome {
   /** The HTTP status answered. */
   status: number;
-  /** `stored`, `duplicate`, or the `error` code of the answer. */
-  result: string;
+  /** `stored` or `duplicate` (200), or the `error` code of the answer. */
+  result: ReceiverResult;
   /** The event id, once the envelope was read. */
   eventId: string | undefined;
   /** The event type, once the envelope was read. */
@@ -77,16 +82,8 @@ export interface Receiver {
   handle(request: ReceiverRequest): Promise<ReceiverResponse>;
 }
 
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
-
-function answer(status: number, body: object, headers: Record<string, string> = {}): ReceiverResponse {
-  return { status, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
-}
-
-const DEFAULT_RETRY_AFTER_SECONDS = 30;
-
-/** The answer to a failure of our own: the delivery was not stored, so 503 (retry later), never 500 nor 200. */
-const unavailable = (retryAfter: string) => answer(503, { error: 'unavailable' }, { 'retry-after': retryAfter });
+/** The `Retry-After` of a 503 unless configured, in seconds. */
+export const DEFAULT_RETRY_AFTER_SECONDS = 30;
 
 const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
@@ -96,21 +93,11 @@ function isStream(body: unknown): body is BodyStream {
   );
 }
 
-function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new ReceiverError('enqueue_timeout', `Storing took longer than ${timeoutMs} ms`, { status: 503 })),
-      timeoutMs,
-    );
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 /**
  * Creates the receiver: authenticates, reads and checks the envelope, stores the delivery, and
  * answers 200 only once it is stored. `data` is validated later, by the processor, so that a
  * delivery that fails its schema is kept (and dead-lettered) instead of being retried for days.
+ * Every refusal is a `ReceiverError`, answered with its status and `{"error": code, "message": …}`.
  *
  * @example
  * ```ts
@@ -128,7 +115,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
   const { queue } = options;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const enqueueTimeoutMs = options.enqueueTimeoutMs ?? 2000;
-  const retryAfter = String(options.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS);
+  const retryAfterSeconds = options.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS;
   const logger = options.logger ?? silentLogger;
   const onResponse = options.onResponse;
   const authenticator = createAuthenticator(options.auth, options);
@@ -137,10 +124,13 @@ export function createReceiver(options: ReceiverOptions): Receiver {
   }
   const unauthorizedHeaders: Record<string, string> =
     options.auth !== 'none' && options.auth.basic ? { 'www-authenticate': 'Basic realm="acadle-webhooks"' } : {};
+  const timedOut = () =>
+    new ReceiverError('enqueue_timeout', `The queue did not store the delivery within ${enqueueTimeoutMs} ms`);
 
-  async function respond(request: ReceiverRequest, outcome: ReceiverOutcome): Promise<ReceiverResponse> {
+  /** Acknowledges a stored delivery; throws a `ReceiverError` for anything else. */
+  async function receive(request: ReceiverRequest, outcome: ReceiverOutcome): Promise<ReceiverResponse> {
     if (request.method !== 'POST') {
-      return answer(405, { error: (outcome.result = 'method_not_allowed') }, { allow: 'POST' });
+      throw new ReceiverError('method_not_allowed', 'Acadle delivers with POST', { headers: { allow: 'POST' } });
     }
     const { headers } = request;
     const facts = {
@@ -152,28 +142,23 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     const refused = authenticator.check(facts);
     if (refused !== undefined) {
       logger.debug({ url: redactUrl(request.url), remoteAddress: request.remoteAddress }, `Refused: ${refused}`);
-      outcome.result = refused;
-      return refused === 'forbidden'
-        ? answer(403, { error: refused })
-        : answer(401, { error: refused }, unauthorizedHeaders);
+      throw refused === 'forbidden'
+        ? new ReceiverError('forbidden', 'This address may not deliver webhooks')
+        : new ReceiverError('unauthorized', 'Missing or wrong token', { headers: unauthorizedHeaders });
     }
 
     let body = request.body;
     if (isStream(body)) {
       const declared = Number(header(headers['content-length']));
-      if (declared > maxBodyBytes) return tooLarge(outcome);
-      try {
-        body = await readBody(body, maxBodyBytes);
-      } catch (error) {
-        if (error instanceof ReceiverError && error.code === 'payload_too_large') return tooLarge(outcome);
-        throw error;
-      }
+      if (declared > maxBodyBytes) throw payloadTooLarge(maxBodyBytes);
+      body = await readBody(body, maxBodyBytes);
     }
 
     const parsed = parseEnvelope(body);
     if (!parsed.ok) {
-      outcome.result = parsed.error.code;
-      return answer(400, { error: parsed.error.code, message: parsed.error.message });
+      // parseEnvelope fails with invalid_json or invalid_envelope only; data is checked by the processor.
+      const code = parsed.error.code as 'invalid_json' | 'invalid_envelope';
+      throw new ReceiverError(code, parsed.error.message, { cause: parsed.error });
     }
     const { id, type } = parsed.envelope;
     outcome.eventId = id;
@@ -192,45 +177,48 @@ export function createReceiver(options: ReceiverOptions): Receiver {
 
     const started = performance.now();
     try {
-      const { duplicate } = await withTimeout(queue.enqueue(delivery), enqueueTimeoutMs);
+      const { duplicate } = await withTimeout(queue.enqueue(delivery), enqueueTimeoutMs, timedOut);
       outcome.enqueueMs = performance.now() - started;
       outcome.result = duplicate ? 'duplicate' : 'stored';
       return answer(200, { received: true, id, duplicate });
     } catch (error) {
       outcome.enqueueMs = performance.now() - started;
-      outcome.result = 'queue_unavailable';
+      const failure =
+        error instanceof ReceiverError && error.status === 503
+          ? error
+          : new ReceiverError('queue_unavailable', 'The queue could not store the delivery', { cause: error });
       logger.warn(
-        { err: error, eventId: id, eventType: type },
+        { err: error, code: failure.code, eventId: id, eventType: type },
         'Could not store delivery: answered 503, Acadle will retry',
       );
-      return answer(503, { error: 'queue_unavailable' }, { 'retry-after': retryAfter });
+      throw failure;
     }
-  }
-
-  function tooLarge(outcome: ReceiverOutcome): ReceiverResponse {
-    outcome.result = 'payload_too_large';
-    // The rest of the body is left unread: closing the connection is the only way to stop it.
-    return answer(413, { error: 'payload_too_large' }, { connection: 'close' });
   }
 
   return {
     async handle(request) {
       const outcome: ReceiverOutcome = {
         status: 0,
-        result: '',
+        result: 'stored',
         eventId: undefined,
         eventType: undefined,
         enqueueMs: undefined,
       };
       let response: ReceiverResponse;
       try {
-        response = await respond(request, outcome);
+        response = await receive(request, outcome);
       } catch (error) {
-        // Nothing a client sends should get here; if something does, the delivery was not stored,
-        // and 503 (retry later) is the only honest answer: never 500, never 200.
-        logger.error({ err: error, url: redactUrl(request.url) }, 'Unexpected receiver failure: answered 503');
-        outcome.result = 'internal_error';
-        response = unavailable(retryAfter);
+        // Nothing a client sends should get here unconverted; if something does, the delivery was
+        // not stored, and 503 (retry later) is the only honest answer: never 500, never 200.
+        let failure: ReceiverError;
+        if (error instanceof ReceiverError) {
+          failure = error;
+        } else {
+          logger.error({ err: error, url: redactUrl(request.url) }, 'Unexpected receiver failure: answered 503');
+          failure = new ReceiverError('internal_error', 'The receiver failed unexpectedly', { cause: error });
+        }
+        outcome.result = failure.code;
+        response = respond(failure, retryAfterSeconds);
       }
       outcome.status = response.status;
       try {
@@ -240,40 +228,5 @@ export function createReceiver(options: ReceiverOptions): Receiver {
       }
       return response;
     },
-  };
-}
-
-/** What an adapter is built from: a receiver's options, or a receiver already built. */
-export type ReceiverSource =
-  | ReceiverOptions
-  | {
-      /** A receiver from `createReceiver`, for instance one shared with another adapter. */
-      receiver: Receiver;
-    };
-
-/**
- * The receiver an adapter uses: a new one from `createReceiver(options)`, or the one given. A given
- * receiver that breaks the contract (throws or rejects) is answered as `createReceiver` answers its
- * own failures, `503 {"error":"unavailable"}` with `Retry-After: 30`, never 500.
- *
- * @example
- * ```ts
- * import { receiverFrom, type ReceiverSource } from 'acadle-webhooks';
- *
- * export function myFrameworkAdapter(options: ReceiverSource) {
- *   const receiver = receiverFrom(options);
- *   return async (request: MyRequest) => toMyResponse(await receiver.handle(fromMyRequest(request)));
- * }
- * ```
- */
-export function receiverFrom(source: ReceiverSource): Receiver {
-  if (!('receiver' in source)) return createReceiver(source);
-  const { receiver } = source;
-  const fallback = String(DEFAULT_RETRY_AFTER_SECONDS);
-  return {
-    handle: (request) =>
-      Promise.resolve()
-        .then(() => receiver.handle(request))
-        .catch(() => unavailable(fallback)),
   };
 }

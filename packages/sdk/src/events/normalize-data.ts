@@ -1,4 +1,4 @@
-import { EVENT_SPECS, type FieldKind, type ObjectSpec } from './event-specs.js';
+import { FIELD_TABLE, type FieldKind, type ObjectSpec } from './field-table.js';
 import type { EventType } from './event-types.js';
 import { parseTimestamp, resolveTimestamp } from './timestamp.js';
 
@@ -25,7 +25,7 @@ function compile(spec: ObjectSpec): CompiledObjectSpec {
 }
 
 const compiledSpecs = Object.fromEntries(
-  Object.entries(EVENT_SPECS).map(([type, objects]) => [
+  Object.entries(FIELD_TABLE).map(([type, objects]) => [
     type,
     Object.entries(objects).map(([key, spec]): [string, CompiledObjectSpec] => [key, compile(spec)]),
   ]),

@@ -1,6 +1,7 @@
+import { type Logger, silentLogger } from '../shared/logger.js';
+import { withTimeout } from '../shared/with-timeout.js';
 import type { Delivery, DeliveryProcessor, EnqueueResult, EventQueue } from './event-queue.js';
-import { type Logger, silentLogger } from './logger.js';
-import { NonRetryableError, ReceiverError } from './receiver-errors.js';
+import { NonRetryableError } from './non-retryable-error.js';
 
 /** How a `MemoryQueue` processes what it holds. */
 export interface MemoryQueueOptions {
@@ -74,9 +75,9 @@ export class MemoryQueue implements EventQueue {
     };
   }
 
-  /** Stores a delivery unless its id was seen before; rejects with `queue_unavailable` once closed. */
+  /** Stores a delivery unless its id was seen before; rejects once closed (the receiver answers 503). */
   async enqueue(delivery: Delivery): Promise<EnqueueResult> {
-    if (this.#closed) throw new ReceiverError('queue_unavailable', 'MemoryQueue is closed', { status: 503 });
+    if (this.#closed) throw new Error('MemoryQueue is closed');
     if (this.#seen.has(delivery.id)) return { duplicate: true };
     this.#seen.add(delivery.id);
     this.#waiting.push({ delivery, attempt: 1 });
@@ -126,8 +127,9 @@ export class MemoryQueue implements EventQueue {
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
     this.#abort.abort();
-    const bound = new Promise((resolve) => setTimeout(resolve, timeoutMs).unref());
-    await Promise.race([Promise.allSettled([...this.#active]), bound]);
+    await withTimeout(Promise.allSettled([...this.#active]), timeoutMs, () => new Error('close timed out')).catch(
+      () => {},
+    );
   }
 
   #drain(): void {

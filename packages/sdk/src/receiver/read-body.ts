@@ -1,4 +1,4 @@
-import { ReceiverError } from './receiver-errors.js';
+import { ReceiverError } from './receiver-error.js';
 
 /** The parts of a Node.js readable stream (such as an `http.IncomingMessage`) that `readBody` uses. */
 export interface BodyStream {
@@ -16,6 +16,13 @@ export interface BodyStream {
   off(event: 'error', listener: (error: Error) => void): unknown;
   /** Stops the flow of chunks once the size limit is passed. */
   pause(): unknown;
+}
+
+/** The error for a body over `maxBytes`; the connection closes, since the rest of the body is left unread. */
+export function payloadTooLarge(maxBytes: number): ReceiverError {
+  return new ReceiverError('payload_too_large', `Body is larger than ${maxBytes} bytes`, {
+    headers: { connection: 'close' },
+  });
 }
 
 /**
@@ -40,7 +47,7 @@ export function readBody(stream: BodyStream, maxBytes: number): Promise<Buffer> 
       size += bytes.byteLength;
       if (size > maxBytes) {
         stream.pause();
-        settle(new ReceiverError('payload_too_large', `Body is larger than ${maxBytes} bytes`, { status: 413 }));
+        settle(payloadTooLarge(maxBytes));
         return;
       }
       chunks.push(bytes);

@@ -1,5 +1,6 @@
 import { type Delivery, type DeliveryProcessor, type Logger, NonRetryableError, silentLogger } from 'acadle-webhooks';
 import { createPostgresBackend, type Job, type RedisOptions, UnrecoverableError, Worker } from 'bullmq';
+import { withTimeout } from '../../shared/with-timeout.js';
 import { DEFAULT_QUEUE_NAME, type PostgresConnection } from './bullmq-queue.js';
 import { redisOptionsFromUrl } from './redis-options-from-url.js';
 
@@ -114,13 +115,11 @@ export function createBullMQWorker(processor: DeliveryProcessor, options: BullMQ
     async close() {
       abort.abort();
       const timeoutMs = options.closeTimeoutMs ?? 10_000;
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), timeoutMs);
-      });
-      const outcome = await Promise.race([worker.close(), timedOut]);
-      clearTimeout(timer);
-      if (outcome === 'timeout') {
+      const timedOut = new Error('close timed out');
+      try {
+        await withTimeout(worker.close(), timeoutMs, () => timedOut);
+      } catch (error) {
+        if (error !== timedOut) throw error;
         logger.warn({ timeoutMs }, 'Worker closed with deliveries still running: they will be retried as stalled jobs');
         await worker.close(true);
       }

@@ -13,7 +13,7 @@ export interface ObjectSpec {
   completedAtTypo: boolean;
 }
 
-// This table is the event model: the zod schemas (event-schemas.ts) and the fast path that
+// This table is the event model: the zod schemas (event-data-schemas.ts) and the fast path that
 // normalizes valid deliveries without zod (normalize-data.ts) are both built from it.
 
 const user = {
@@ -50,7 +50,7 @@ const badge = {
 } as const satisfies ObjectSpec;
 
 /** The objects in `data` for each event type. */
-export const EVENT_SPECS = {
+export const FIELD_TABLE = {
   user_registered: { user },
   user_course_completed: { user, course: completedCourse },
   user_lessons_completed: { user, course, lesson },

@@ -1,4 +1,4 @@
-import type { EventDataMap } from './event-schemas.js';
+import type { EventDataMap } from './event-data-schemas.js';
 import type { EventType } from './event-types.js';
 
 /**
@@ -50,3 +50,17 @@ export type UserLessonsCompletedEvent = KnownEvent<'user_lessons_completed'>;
 export type UserCertificateIssuedEvent = KnownEvent<'user_certificate_issued'>;
 /** A member's badge changed. */
 export type UserBadgeUpdatedEvent = KnownEvent<'user_badge_updated'>;
+
+/**
+ * Narrows an event to a documented type, after which `event.type` narrows `event.data`.
+ *
+ * @example
+ * ```ts
+ * if (isKnownEvent(event) && event.type === 'user_course_completed') {
+ *   console.log(event.data.course.completed_at.toISOString());
+ * }
+ * ```
+ */
+export function isKnownEvent(event: AcadleEvent): event is KnownEvent {
+  return event.known;
+}
