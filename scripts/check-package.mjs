@@ -240,7 +240,9 @@ function writeConsumerProject(project) {
   }
   const consumer = typeConsumer();
   for (const file of ['consumer.mts', 'consumer.cts', 'consumer.ts']) writeFileSync(join(project, file), consumer);
-  README_EXAMPLES.forEach((example, index) => writeFileSync(join(project, `readme-example-${index + 1}.mts`), example));
+  for (const [index, example] of README_EXAMPLES.entries()) {
+    writeFileSync(join(project, `readme-example-${index + 1}.mts`), example);
+  }
   for (const [name, { files, ...moduleOptions }] of Object.entries(TYPE_CONFIGS)) {
     const compilerOptions = {
       ...moduleOptions,

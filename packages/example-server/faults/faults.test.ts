@@ -3,6 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { Socket } from 'node:net';
 import { createEvent, fixtures } from 'acadle-webhooks/testing';
 import { type RedisServer, startPostgres, startRedis, waitFor } from 'acadle-webhooks-test-harness';
+import { Queue } from 'bullmq';
 import { post, type ServerProcess, startServer } from '../test/server-process.js';
 import { type Answer, countingSink, eventIdsSeen, record, startSender } from './fault-harness.js';
 
@@ -228,7 +229,14 @@ describe('fault scenarios', () => {
     // Acadle's retries of the same events, long after they were processed (the dedupe key lasts 7 days).
     const retries = await Promise.all(events.map((body) => post(target, path, body)));
     expect(retries.every((answer) => answer.body.duplicate === true)).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    // No retry added a job: once nothing waits or runs, 101 jobs completed and no handler can run again.
+    const queue = new Queue('acadle-webhooks', { connection: { host: '127.0.0.1', port: store.port } });
+    cleanups.push(() => queue.close());
+    await waitFor(
+      'no job left waiting or running',
+      async () => (await queue.getJobCountByTypes('waiting', 'active', 'delayed', 'prioritized')) === 0,
+    );
+    expect(await queue.getJobCountByTypes('completed', 'failed')).toBe(ids.size);
     const { lost } = await settle(actions.counts, ids);
     // Nothing is killed here, so the log is complete: one "event processed" line per finished handler.
     const processedLines = target.logs
@@ -372,26 +380,13 @@ describe('fault scenarios', () => {
       expect(Date.now() - started).toBeLessThan(15_000);
     });
 
-    it('answers wrong, empty and near-miss tokens 401, in a time that does not depend on how much matches', async () => {
+    // That the answer's timing does not depend on how much of a token matches is checked where it can
+    // fail for the right reason: src/receiver/create-authenticator.test.ts in the SDK (every token
+    // compared, on fixed-length digests). Medians of HTTP timings could only flake.
+    it('answers wrong, empty and near-miss tokens 401', async () => {
       for (const token of ['', 'x', TOKEN.slice(0, -1), `${TOKEN}x`, TOKEN.replace(/.$/, 'X'), TOKEN.toUpperCase()]) {
         expect((await post(target, `/webhooks/acadle/${token}`, fixtures.user_registered)).status).toBe(401);
       }
-      const time = async (token: string) => {
-        const started = process.hrtime.bigint();
-        await post(target, `/webhooks/acadle/${token}`, '{}');
-        return Number(process.hrtime.bigint() - started);
-      };
-      const nearMiss = TOKEN.replace(/.$/, 'X');
-      const farMiss = 'X'.repeat(TOKEN.length);
-      const near: number[] = [];
-      const far: number[] = [];
-      for (let round = 0; round < 400; round += 1) {
-        near.push(await time(nearMiss));
-        far.push(await time(farMiss));
-      }
-      const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] as number;
-      // Tolerant: network noise is microseconds-to-milliseconds; a leak would show as a steady gap.
-      expect(Math.abs(median(near) - median(far)) / median(far)).toBeLessThan(0.25);
     });
 
     it('never shows the token in logs, metrics or stored data, and answers /admin 401 without credentials', async () => {
@@ -422,7 +417,7 @@ describe('fault scenarios', () => {
           .map((depth) => `{"id":"d","type":"user_registered","data":${'['.repeat(depth)}${']'.repeat(depth)}}`),
         fc.constantFrom(
           '{"__proto__":{"polluted":1},"id":"p","type":"user_registered","data":{}}',
-          '{"id":"x","type":"user_registered","data":{"user":{"name":"' + 'y'.repeat(500_000) + '"}}}',
+          `{"id":"x","type":"user_registered","data":{"user":{"name":"${'y'.repeat(500_000)}"}}}`,
         ),
         fc.constant(JSON.stringify(createEvent('user_lessons_completed'))),
       );

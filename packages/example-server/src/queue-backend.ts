@@ -2,7 +2,7 @@ import { type DeliveryProcessor, type EventQueue, MemoryQueue } from 'acadle-web
 import { BullMQQueue, type BullMQWorker, createBullMQWorker, type PostgresConnection } from 'acadle-webhooks/bullmq';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import { startEmbeddedDatabase } from './embedded-database.js';
+import { startEmbeddedDatabase } from './embedded-database/embedded-database.js';
 
 /** The queue the server stores into and works from, whatever its backend. */
 export interface QueueBackend {

@@ -3,12 +3,12 @@
 import { parseArgs } from 'node:util';
 import { BullMQQueue, replayFailed } from 'acadle-webhooks/bullmq';
 import { loadConfigOrExit } from './config.js';
+import { orExitWhenCannotStart } from './embedded-database/cannot-start-error.js';
 import {
   type EmbeddedDatabase,
-  orExitWhenCannotStart,
   runningEmbeddedDatabase,
   startEmbeddedDatabase,
-} from './embedded-database.js';
+} from './embedded-database/embedded-database.js';
 import { createLogger } from './logger.js';
 
 const { values } = parseArgs({

@@ -2,7 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import { createApp } from './app.js';
 import { loadConfigOrExit } from './config.js';
-import { orExitWhenCannotStart } from './embedded-database.js';
+import { orExitWhenCannotStart } from './embedded-database/cannot-start-error.js';
 import { createHandlers } from './handlers/index.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';

@@ -62,6 +62,7 @@ interface Run {
 const running = new Set<Run>();
 const copies = new Set<string>();
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: terminal colour codes start with ESC (\u001b), which is the point.
 const plain = (text: string) => text.replaceAll(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
 const tail = (text: string) => plain(text).trimEnd().split('\n').slice(-30).join('\n    ');
 

@@ -70,7 +70,7 @@ export function extractRunnableBlocks(markdown: string, file: string): RunnableB
     if (!marker) continue;
     const location = `${file}:${index + 2}`;
     const next = FENCE.exec(lines[index + 1] ?? '');
-    if (!next || next[2]?.trim() !== 'sh')
+    if (next?.[2]?.trim() !== 'sh')
       throw new Error(`${location}: a runnable marker must be followed by a \`\`\`sh fence`);
     const close = lines.findIndex((candidate, at) => at > index + 1 && candidate.trim() === next[1]);
     if (close === -1) throw new Error(`${location}: the \`\`\`sh block is not closed`);

@@ -14,10 +14,10 @@ import http from 'node:http';
 import { createPostgresBackend, Queue, Worker } from 'bullmq';
 import express from 'express';
 import { z } from 'zod';
-import { BullMQQueue, createBullMQWorker } from '../dist/queue/bullmq/index.mjs';
 import { createExpressMiddleware } from '../dist/adapters/express/index.mjs';
 import { createNodeHandler } from '../dist/adapters/node/index.mjs';
 import { createProcessor, EVENT_TYPES, MemoryQueue } from '../dist/index.mjs';
+import { BullMQQueue, createBullMQWorker } from '../dist/queue/bullmq/index.mjs';
 
 const [kind, port, token, connectionJson] = process.argv.slice(2);
 const connection = connectionJson ? JSON.parse(connectionJson) : {};

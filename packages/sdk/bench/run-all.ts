@@ -104,6 +104,11 @@ function bodyTemplate(bytes: number): (sequence: number) => string {
 }
 
 let sequence = 0;
+/** A new number for each request or job, so that every event id is unique. */
+function nextSequence(): number {
+  sequence += 1;
+  return sequence;
+}
 async function load(server: RunningServer, seconds: number, connections: number, bytes: number) {
   const body = bodyTemplate(bytes);
   const result = await autocannon({
@@ -114,7 +119,7 @@ async function load(server: RunningServer, seconds: number, connections: number,
       {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        setupRequest: (request) => ({ ...request, body: body((sequence += 1)) }),
+        setupRequest: (request) => ({ ...request, body: body(nextSequence()) }),
       },
     ],
   });
@@ -182,7 +187,7 @@ async function rawPipeline(
   connection: { redis: string } | { postgres: PostgresConnection },
   count: number,
 ): Promise<number> {
-  const name = `raw-${(sequence += 1)}`;
+  const name = `raw-${nextSequence()}`;
   const redis = 'redis' in connection ? { host: '127.0.0.1', port: Number(new URL(connection.redis).port) } : undefined;
   const queue = redis
     ? new Queue(name, { connection: redis })
@@ -207,7 +212,7 @@ async function rawPipeline(
   await worker.waitUntilReady();
   const body = bodyTemplate(1024);
   const addAll = async (amount: number) => {
-    const jobs = Array.from({ length: amount }, () => JSON.parse(body((sequence += 1))));
+    const jobs = Array.from({ length: amount }, () => JSON.parse(body(nextSequence())));
     let next = 0;
     await Promise.all(
       Array.from({ length: 50 }, async () => {
@@ -244,7 +249,7 @@ async function httpPipeline(kind: PipelineKind, connection: object, count: numbe
           {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
-            setupRequest: (request) => ({ ...request, body: body((sequence += 1)) }),
+            setupRequest: (request) => ({ ...request, body: body(nextSequence()) }),
           },
         ],
       });

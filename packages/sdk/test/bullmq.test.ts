@@ -15,10 +15,11 @@ import {
   startRedis,
   waitFor,
 } from 'acadle-webhooks-test-harness';
-import express from 'express';
 import type { Queue } from 'bullmq';
+import express from 'express';
 import { Redis } from 'ioredis';
 import request from 'supertest';
+import { createExpressMiddleware } from '../src/adapters/express/index.js';
 import {
   BullMQQueue,
   type BullMQQueueOptions,
@@ -27,7 +28,6 @@ import {
   createBullMQWorker,
   replayFailed,
 } from '../src/queue/bullmq/index.js';
-import { createExpressMiddleware } from '../src/adapters/express/index.js';
 import { recordingLogger } from './harness.js';
 
 jest.setTimeout(90_000);
@@ -146,7 +146,11 @@ describe.each([
     const answers = await Promise.all(Array.from({ length: 50 }, () => queue.enqueue({ ...same })));
     expect(answers.filter((answer) => !answer.duplicate)).toHaveLength(1);
     let runs = 0;
-    newWorker(queueName, { user_registered: () => void (runs += 1) });
+    newWorker(queueName, {
+      user_registered: () => {
+        runs += 1;
+      },
+    });
     await waitFor('the event processed', async () => (await queue.queue.getCompletedCount()) === 1);
     // One job in all, and it completed: nothing is left that could run the handler again.
     expect(await queue.queue.getJobCountByTypes('waiting', 'active', 'delayed', 'completed', 'failed')).toBe(1);
@@ -158,7 +162,11 @@ describe.each([
     const first = delivery(createEvent('user_registered'));
     expect(await queue.enqueue(first)).toEqual({ duplicate: false });
     let runs = 0;
-    newWorker(queueName, { user_registered: () => void (runs += 1) });
+    newWorker(queueName, {
+      user_registered: () => {
+        runs += 1;
+      },
+    });
     await waitFor(
       'the first job gone',
       async () => runs === 1 && (await queue.queue.getJobCountByTypes('waiting', 'active', 'completed')) === 0,
@@ -214,7 +222,11 @@ describe.each([
     let handled = 0;
     newWorker(
       queueName,
-      { user_registered: () => void (handled += 1) },
+      {
+        user_registered: () => {
+          handled += 1;
+        },
+      },
       {},
       {
         onOutcome: (outcome: ProcessOutcome) => {
@@ -341,7 +353,11 @@ describe.each([
     let processed = 0;
     newWorker(
       queueName,
-      { user_registered: () => void (processed += 1) },
+      {
+        user_registered: () => {
+          processed += 1;
+        },
+      },
       { lockDurationMs: 1000, stalledIntervalMs: 500 },
     );
     await waitFor(

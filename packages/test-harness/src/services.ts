@@ -1,10 +1,15 @@
 // Real servers for integration tests: a throwaway Debian `redis-server` and an embedded PostgreSQL,
 // each on a free loopback port with its own data directory. Never mocks; never skips.
-import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+// One copy of the embedded-PostgreSQL process protocol: the reference server's (a relative import,
+// since the server must not depend on this test package).
+import { forkDatabaseProcess } from '../../example-server/src/embedded-database/database-process.js';
+
+const DATABASE_PROCESS = join(__dirname, '../../example-server/src/embedded-database/database-child-process.mjs');
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -89,40 +94,30 @@ export interface PostgresServer {
   stop(): Promise<void>;
 }
 
-/** Starts an embedded PostgreSQL in a temporary directory on a free port (in a child process). */
+/**
+ * Starts an embedded PostgreSQL in a temporary directory on a free port, in a child process driven
+ * by the same code as the reference server's embedded default (its crash handling included).
+ */
 export async function startPostgres(): Promise<PostgresServer> {
   const port = await freePort();
   const databaseDir = mkdtempSync(join(tmpdir(), 'acadle-pg-'));
   const password = 'test-password';
-  const child = fork(join(__dirname, 'embedded-postgres-process.mjs'), [databaseDir, String(port), password], {
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  const database = await forkDatabaseProcess({
+    helperPath: DATABASE_PROCESS,
+    databaseDir,
+    port,
+    password,
+    createPostgresUser: process.getuid?.() === 0,
   });
-  await new Promise((resolve, reject) => {
-    child.once('message', resolve);
-    child.once('exit', (code) => reject(new Error(`embedded PostgreSQL process exited with ${code}`)));
-  });
-  let sequence = 0;
-  const send = (command: 'initialise' | 'start' | 'stop') =>
-    new Promise<void>((resolve, reject) => {
-      const id = (sequence += 1);
-      const listener = (message: { id?: number; ok?: boolean; message?: string }) => {
-        if (message.id !== id) return;
-        child.off('message', listener);
-        if (message.ok) resolve();
-        else reject(new Error(`embedded PostgreSQL ${command} failed: ${message.message}`));
-      };
-      child.on('message', listener);
-      child.send({ id, command });
-    });
-  await send('initialise');
+  await database.send('initialise');
   const server: PostgresServer = {
     port,
     connection: { host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' },
-    start: () => send('start'),
-    pause: () => send('stop'),
+    start: () => database.send('start'),
+    pause: () => database.send('stop'),
     async stop() {
-      await send('stop').catch(() => {});
-      child.disconnect();
+      await database.send('stop').catch(() => {});
+      database.disconnect();
       rmSync(databaseDir, { recursive: true, force: true });
     },
   };

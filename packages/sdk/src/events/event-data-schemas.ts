@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { FIELD_TABLE, type FieldKind, type ObjectSpec } from './field-table.js';
 import type { EventType } from './event-types.js';
+import { FIELD_TABLE, type FieldKind, type ObjectSpec } from './field-table.js';
 import { timestampSchema, withDates } from './timestamp.js';
 
 const DIGITS = /^\d{1,16}$/;

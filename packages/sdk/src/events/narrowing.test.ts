@@ -1,9 +1,9 @@
 import { expectTypeOf } from 'expect-type';
-import type { AcadleEvent, UnknownEvent, UserCourseCompletedEvent } from './acadle-event.js';
-import { EVENT_TYPES } from './event-types.js';
-import { isKnownEvent } from './acadle-event.js';
-import { parseEvent } from './parse-event.js';
 import { fixtures } from '../testing/fixtures.js';
+import type { AcadleEvent, UnknownEvent, UserCourseCompletedEvent } from './acadle-event.js';
+import { isKnownEvent } from './acadle-event.js';
+import { EVENT_TYPES } from './event-types.js';
+import { parseEvent } from './parse-event.js';
 
 // The type assertions are checked by `tsc` (pnpm typecheck); running the function checks the
 // values behind them.

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
+import { createEvent } from '../testing/create-event.js';
+import { fixtures } from '../testing/fixtures.js';
 import { eventDataSchemas } from './event-data-schemas.js';
 import { EVENT_TYPES } from './event-types.js';
 import { normalizeData } from './normalize-data.js';
-import { createEvent } from '../testing/create-event.js';
-import { fixtures } from '../testing/fixtures.js';
 
 const writtenTimestamp = fc
   .record({
@@ -59,7 +59,8 @@ const nearlyValidData = fc
   .map(({ type, edits }) => {
     const data = createEvent(type).data as Record<string, Record<string, unknown>>;
     for (const { object, field, value } of edits) {
-      const target = (data[object] ??= {});
+      data[object] ??= {};
+      const target = data[object];
       if (value === null) delete target[field];
       else target[field] = value;
     }

@@ -1,5 +1,5 @@
-import { FIELD_TABLE, type FieldKind, type ObjectSpec } from './field-table.js';
 import type { EventType } from './event-types.js';
+import { FIELD_TABLE, type FieldKind, type ObjectSpec } from './field-table.js';
 import { parseTimestamp, resolveTimestamp } from './timestamp.js';
 
 // The fast path of `parseEvent`. zod costs more than JSON.parse itself on these small bodies, so

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
+import { createEvent } from '../testing/create-event.js';
 import { EVENT_TYPES } from './event-types.js';
 import { parseEvent } from './parse-event.js';
-import { createEvent } from '../testing/create-event.js';
 
 const anyBody = fc.oneof(
   fc.string(),

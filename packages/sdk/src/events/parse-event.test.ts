@@ -1,9 +1,10 @@
+import { fixtures } from '../testing/fixtures.js';
 import type { AcadleEvent, KnownEvent } from './acadle-event.js';
 import { AcadleParseError } from './acadle-parse-error.js';
 import { EVENT_TYPES } from './event-types.js';
 import { type ParseResult, parseEvent } from './parse-event.js';
-import { fixtures } from '../testing/fixtures.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: the tests reach deep into fixtures to break them; typed, each line would need a cast.
 type Json = Record<string, any>;
 
 const fixture = (type: keyof typeof fixtures): Json => JSON.parse(fixtures[type]);

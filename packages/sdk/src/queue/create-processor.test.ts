@@ -76,7 +76,16 @@ describe('createProcessor outcomes', () => {
 
   it('reports invalid with the parse error, and throws NonRetryableError without running the handler', async () => {
     let ran = false;
-    const { outcome, thrown } = await run({ handlers: { user_registered: () => void (ran = true) } }, invalidBody);
+    const { outcome, thrown } = await run(
+      {
+        handlers: {
+          user_registered: () => {
+            ran = true;
+          },
+        },
+      },
+      invalidBody,
+    );
     expect(ran).toBe(false);
     expect(thrown).toBeInstanceOf(NonRetryableError);
     expect(outcome.result).toBe('invalid');

@@ -1,7 +1,7 @@
+import { parseEnvelope } from '../events/parse-envelope.js';
 import type { Delivery, EventQueue } from '../queue/event-queue.js';
 import { type Logger, silentLogger } from '../shared/logger.js';
 import { withTimeout } from '../shared/with-timeout.js';
-import { parseEnvelope } from '../events/parse-envelope.js';
 import { type AuthOptions, createAuthenticator, type NetworkOptions } from './create-authenticator.js';
 import { type BodyStream, payloadTooLarge, readBody } from './read-body.js';
 import { answer, ReceiverError, type ReceiverErrorCode, respond } from './receiver-error.js';

