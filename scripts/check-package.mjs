@@ -33,7 +33,7 @@ const CONSUMER_DEPENDENCIES = [...peers, 'typescript', '@types/node', '@types/ex
 // A few exports per subpath that the README and docs rely on; every subpath must export something.
 const EXPECTED_EXPORTS = {
   '.': { parseEvent: 'function', createReceiver: 'function', createProcessor: 'function', MemoryQueue: 'function' },
-  './express': { acadleWebhooks: 'function' },
+  './express': { createExpressMiddleware: 'function' },
   './bullmq': { BullMQQueue: 'function', createBullMQWorker: 'function', replayFailed: 'function' },
   './node': { createNodeHandler: 'function' },
   './testing': { fixtures: 'object', createEvent: 'function' },

@@ -12,7 +12,7 @@ import {
   type UserCourseCompletedEvent,
 } from 'acadle-webhooks';
 import { BullMQQueue, type BullMQQueueOptions, createBullMQWorker } from 'acadle-webhooks/bullmq';
-import { acadleWebhooks } from 'acadle-webhooks/express';
+import { createExpressMiddleware } from 'acadle-webhooks/express';
 import { createEvent, fixtures } from 'acadle-webhooks/testing';
 import express from 'express';
 
@@ -65,7 +65,7 @@ export const handlers: EventHandlers = {
 export function expressApp(token: string) {
   const queue = new MemoryQueue({ processor: createProcessor({ handlers }) });
   const app = express();
-  app.use('/webhooks/acadle', acadleWebhooks({ queue, auth: { tokens: [token] } }));
+  app.use(createExpressMiddleware({ queue, auth: { tokens: [token] } }));
   return app;
 }
 

@@ -33,7 +33,7 @@ module.exports = async function exerciseSdk({ core, expressAdapter, testing, exp
 
   const app = express();
   const stored = new MemoryQueue();
-  app.use('/webhooks/acadle', expressAdapter.acadleWebhooks({ queue: stored, auth: { tokens: [TOKEN] } }));
+  app.use(expressAdapter.createExpressMiddleware({ queue: stored, auth: { tokens: [TOKEN] } }));
   const server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');
   try {

@@ -55,6 +55,6 @@ export {
   type ReceiverResult,
 } from './receiver/create-receiver.js';
 export { ReceiverError, type ReceiverErrorCode } from './receiver/receiver-error.js';
-export { type ReceiverSource, receiverFrom } from './receiver/receiver-from.js';
+export { type AdapterOptions, type ReceiverSource, receiverFrom } from './receiver/receiver-from.js';
 export { redactUrl } from './receiver/redact-url.js';
 export { type Logger, silentLogger } from './shared/logger.js';

@@ -447,7 +447,11 @@ describe('the node:http adapter', () => {
   it('answers 404 outside its path, including paths that only start like it', async () => {
     const { app, memoryQueue } = createAdapterApp({ adapter: 'node' });
     for (const path of ['/', '/webhooks', `/webhooks/acadlefoo/${TOKEN}`, `/other/${TOKEN}`]) {
-      await request(app).post(path).type('json').send(body()).expect(404, { error: 'not_found' });
+      await request(app)
+        .post(path)
+        .type('json')
+        .send(body())
+        .expect(404, { error: 'not_found', message: 'No Acadle webhook endpoint at this path' });
     }
     expect(memoryQueue.pending + memoryQueue.processed).toBe(0);
   });
@@ -496,7 +500,7 @@ describe('the Web Request adapter', () => {
     for (const path of ['/', `/webhooks/acadlefoo/${TOKEN}`, `/other?token=${TOKEN}`]) {
       const response = await handler(post(path));
       expect(response.status).toBe(404);
-      expect(await response.json()).toEqual({ error: 'not_found' });
+      expect(await response.json()).toEqual({ error: 'not_found', message: 'No Acadle webhook endpoint at this path' });
     }
   });
 });

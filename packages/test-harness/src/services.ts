@@ -2,25 +2,17 @@
 // each on a free loopback port with its own data directory. Never mocks; never skips.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // One copy of the embedded-PostgreSQL process protocol: the reference server's (a relative import,
 // since the server must not depend on this test package).
 import { forkDatabaseProcess } from '../../example-server/src/embedded-database/database-process.js';
+import { freePort } from '../../example-server/src/embedded-database/free-port.js';
+
+export { freePort };
 
 const DATABASE_PROCESS = join(__dirname, '../../example-server/src/embedded-database/database-child-process.mjs');
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

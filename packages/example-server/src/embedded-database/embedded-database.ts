@@ -1,28 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { DataDirInUseError, startFailure } from './cannot-start-error.js';
 import { forkDatabaseProcess } from './database-process.js';
+import { freePort } from './free-port.js';
 import { isAlive, isPid, runsWith, waitForExit } from './process-identity.js';
 
 /** A PostgreSQL running inside `DATA_DIR`, started and stopped with the server. */
 export interface EmbeddedDatabase {
   connection: { host: string; port: number; user: string; password: string; database: string };
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 // How the database process is recognized in a command line (see `owner`).

@@ -1,16 +1,12 @@
-import type { ReceiverSource } from 'acadle-webhooks';
+/** The answer of the node and web adapters outside their path, in the receiver's error shape. */
+export const NOT_FOUND = {
+  status: 404,
+  headers: { 'content-type': 'application/json; charset=utf-8' },
+  body: JSON.stringify({ error: 'not_found', message: 'No Acadle webhook endpoint at this path' }),
+};
 
 /** Where the adapters listen unless told otherwise. */
 export const DEFAULT_PATH = '/webhooks/acadle';
-
-/** The options every adapter takes: a receiver's options (or a receiver already built) and where it listens. */
-export type AdapterOptions = ReceiverSource & {
-  /**
-   * The path Acadle posts to, without the token; the token follows as one more segment or as `?token=`.
-   * @defaultValue '/webhooks/acadle'
-   */
-  path?: string;
-};
 
 /**
  * The part of `url` (path and query) below `path`, as the receiver expects it (`/<token>`, `/?token=…`),

@@ -9,6 +9,15 @@ export type ReceiverSource =
       receiver: Receiver;
     };
 
+/** The options every adapter takes: a receiver's options (or a receiver already built) and where it listens. */
+export type AdapterOptions = ReceiverSource & {
+  /**
+   * The path Acadle posts to, without the token; the token follows as one more segment or as `?token=`.
+   * @defaultValue '/webhooks/acadle'
+   */
+  path?: string;
+};
+
 /**
  * The receiver an adapter uses: a new one from `createReceiver(options)`, or the one given. A given
  * receiver that breaks the contract (throws or rejects) is answered as `createReceiver` answers its

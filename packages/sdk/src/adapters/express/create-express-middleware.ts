@@ -1,6 +1,6 @@
-import { receiverFrom } from 'acadle-webhooks';
+import { type AdapterOptions, receiverFrom } from 'acadle-webhooks';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { type AdapterOptions, DEFAULT_PATH, urlUnderPath } from '../mount-path.js';
+import { DEFAULT_PATH, urlUnderPath } from '../mount-path.js';
 
 /** Options of the Express adapter: a receiver's options (or a receiver already built) and where it listens. */
 export type ExpressMiddlewareOptions = AdapterOptions;

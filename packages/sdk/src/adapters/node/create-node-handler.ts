@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { receiverFrom } from 'acadle-webhooks';
-import { type AdapterOptions, DEFAULT_PATH, urlUnderPath } from '../mount-path.js';
+import { type AdapterOptions, receiverFrom } from 'acadle-webhooks';
+import { DEFAULT_PATH, NOT_FOUND, urlUnderPath } from '../mount-path.js';
 
 /** Options of the `node:http` adapter: a receiver's options (or a receiver already built) and where it listens. */
 export type NodeHandlerOptions = AdapterOptions;
@@ -14,8 +14,6 @@ export type NodeHandler = (
   response: ServerResponse,
   next?: (error?: unknown) => void,
 ) => Promise<boolean>;
-
-const NOT_FOUND = JSON.stringify({ error: 'not_found' });
 
 /**
  * Receives Acadle webhooks on a bare `node:http` server (or any framework that hands over Node's
@@ -41,7 +39,7 @@ export function createNodeHandler(options: NodeHandlerOptions): NodeHandler {
       if (next) {
         next();
       } else {
-        response.writeHead(404, { 'content-type': 'application/json; charset=utf-8' }).end(NOT_FOUND);
+        response.writeHead(NOT_FOUND.status, NOT_FOUND.headers).end(NOT_FOUND.body);
       }
       return false;
     }

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import { receiverFrom } from 'acadle-webhooks';
-import { type AdapterOptions, DEFAULT_PATH, urlUnderPath } from '../mount-path.js';
+import { type AdapterOptions, receiverFrom } from 'acadle-webhooks';
+import { DEFAULT_PATH, NOT_FOUND, urlUnderPath } from '../mount-path.js';
 
 /** Options of the Web `Request` adapter: a receiver's options (or a receiver already built) and where it listens. */
 export type FetchHandlerOptions = AdapterOptions;
@@ -14,8 +14,6 @@ export interface ConnectionInfo {
 
 /** A fetch-style handler: takes a Web `Request`, resolves to the `Response` to send. */
 export type FetchHandler = (request: Request, connection?: ConnectionInfo) => Promise<Response>;
-
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 
 /**
  * Receives Acadle webhooks as a Web `Request` → `Response` handler, for frameworks built on the
@@ -40,7 +38,7 @@ export function createFetchHandler(options: FetchHandlerOptions): FetchHandler {
     const { pathname, search } = new URL(request.url);
     const url = urlUnderPath(pathname + search, path);
     if (url === undefined) {
-      return new Response(JSON.stringify({ error: 'not_found' }), { status: 404, headers: JSON_HEADERS });
+      return new Response(NOT_FOUND.body, { status: NOT_FOUND.status, headers: NOT_FOUND.headers });
     }
     // Never rejects: `receiverFrom` answers a broken custom receiver's failure with 503.
     const answer = await receiver.handle({
