@@ -1,7 +1,10 @@
 // Starts the reference server: configuration, queue backend, worker, HTTP, graceful shutdown.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
 import { createApp } from './app.js';
-import { loadConfigOrExit } from './config.js';
+import { type Config, loadConfigOrExit } from './config.js';
 import { orExitWhenCannotStart } from './embedded-database/cannot-start-error.js';
 import { createHandlers } from './handlers/index.js';
 import { createLogger } from './logger.js';
@@ -9,7 +12,6 @@ import { createMetrics } from './metrics.js';
 import { createQueueBackend } from './queue-backend.js';
 import { HttpSink } from './sinks/http-sink.js';
 import { LogSink } from './sinks/log-sink.js';
-import { resolveWebhookTokens } from './webhook-tokens.js';
 import { createWorkerProcessor } from './worker.js';
 
 const config = loadConfigOrExit();
@@ -73,3 +75,19 @@ async function shutdown(signal: string) {
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
+
+/**
+ * The tokens the endpoint accepts: WEBHOOK_TOKENS; or, in embedded and memory mode without it, one
+ * generated on first start and kept in DATA_DIR; `undefined` with WEBHOOK_AUTH=none.
+ */
+export function resolveWebhookTokens(config: Config): { tokens: string[] | undefined; generated: boolean } {
+  if (config.webhookAuth === 'none') return { tokens: undefined, generated: false };
+  if (config.webhookTokens) return { tokens: config.webhookTokens, generated: false };
+  // config.ts refuses redis and postgres modes without tokens; only single-machine modes get here.
+  const file = join(config.dataDir, 'webhook-token');
+  if (!existsSync(file)) {
+    mkdirSync(config.dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(24).toString('base64url'), { mode: 0o600 });
+  }
+  return { tokens: [readFileSync(file, 'utf8').trim()], generated: true };
+}

@@ -61,6 +61,7 @@ export class MemoryQueue implements EventQueue {
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #deadLetters: DeadLetter[] = [];
   readonly #abort = new AbortController();
+  readonly #idleWaiters: (() => void)[] = [];
   readonly #options: Required<Omit<MemoryQueueOptions, 'processor'>> & Pick<MemoryQueueOptions, 'processor'>;
   #processed = 0;
   #closed = false;
@@ -116,9 +117,8 @@ export class MemoryQueue implements EventQueue {
 
   /** Resolves once nothing is pending (for tests and orderly shutdown). */
   async idle(): Promise<void> {
-    while (this.pending > 0) {
-      await Promise.race([...this.#active, new Promise((resolve) => setTimeout(resolve, 10))]);
-    }
+    if (this.pending === 0) return;
+    await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
   }
 
   /** Stops taking deliveries, aborts the processors' `signal`, and waits up to `timeoutMs` for active ones. */
@@ -127,6 +127,7 @@ export class MemoryQueue implements EventQueue {
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
     this.#abort.abort();
+    this.#notifyIdle();
     await withTimeout(Promise.allSettled([...this.#active]), timeoutMs, () => new Error('close timed out')).catch(
       () => {},
     );
@@ -134,11 +135,8 @@ export class MemoryQueue implements EventQueue {
 
   #drain(): void {
     const { processor, concurrency } = this.#options;
-    if (processor === undefined) {
-      this.#waiting.length = 0;
-      return;
-    }
-    while (!this.#closed && this.#active.size < concurrency && this.#waiting.length > 0) {
+    if (processor === undefined) this.#waiting.length = 0;
+    while (processor && !this.#closed && this.#active.size < concurrency && this.#waiting.length > 0) {
       const job = this.#waiting.shift() as Job;
       const run = this.#run(processor, job).finally(() => {
         this.#active.delete(run);
@@ -146,6 +144,12 @@ export class MemoryQueue implements EventQueue {
       });
       this.#active.add(run);
     }
+    this.#notifyIdle();
+  }
+
+  /** Resolves the callers of `idle()` once nothing is pending. */
+  #notifyIdle(): void {
+    if (this.pending === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
   }
 
   async #run(processor: DeliveryProcessor, job: Job): Promise<void> {
