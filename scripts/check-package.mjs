@@ -207,12 +207,51 @@ function checkContents(files) {
     if (!shipped.has(file)) problems.push(`${file} is not in the tarball`);
   }
   for (const file of files) {
-    if (!file.startsWith('dist/') && !/^(package\.json|README\.md|CHANGELOG\.md|LICENSE)$/.test(file))
-      problems.push(`${file} should not ship`);
+    const allowed =
+      file.startsWith('dist/') ||
+      /^(package\.json|README\.md|CHANGELOG\.md|LICENSE)$/.test(file) ||
+      // The sources the source maps name, and the guides the README links to.
+      (/^src\/.+\.ts$/.test(file) && !file.endsWith('.test.ts')) ||
+      /^docs\/[\w-]+\.md$/.test(file);
+    if (!allowed) problems.push(`${file} should not ship`);
     // A built entry that nothing points at is dead weight, or an export someone forgot.
     if (/\.(c|m)?js$/.test(file) && !referenced.has(file)) problems.push(`${file} ships but no export or bin uses it`);
   }
   if (problems.length > 0) throw new CheckError(problems.join('; '));
+}
+
+/**
+ * Stack traces and editors follow the source maps: every file a map names must ship. Every link of the
+ * README (the registry page, and node_modules) must point at a shipped file (relative, or the same file
+ * on unpkg) or at another site.
+ */
+function checkMapsAndLinks(files) {
+  const shipped = new Set(files);
+  const problems = [];
+  let sources = 0;
+  for (const file of files.filter((name) => name.endsWith('.map'))) {
+    const map = JSON.parse(readFileSync(join(sdkDir, file), 'utf8'));
+    for (const source of map.sources) {
+      sources += 1;
+      const target = join(dirname(file), source);
+      if (!shipped.has(target)) problems.push(`${file} names ${source}, which does not ship`);
+    }
+  }
+  const readme = readFileSync(join(sdkDir, 'README.md'), 'utf8');
+  const links = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((match) => match[1]);
+  const unpkg = `https://unpkg.com/${manifest.name}/`;
+  for (const link of links) {
+    if (link.startsWith(unpkg)) {
+      if (!shipped.has(link.slice(unpkg.length).split('#')[0]))
+        problems.push(`README links to ${link}, which does not ship`);
+    } else if (!/^https?:\/\//.test(link) && !link.startsWith('#')) {
+      if (!shipped.has(link.split('#')[0])) problems.push(`README links to ${link}, which does not ship`);
+      // Relative links resolve against npmjs.com on the registry page, where they 404.
+      else problems.push(`README links to ${link} relatively: it 404s on the registry page; link to ${unpkg}${link}`);
+    }
+  }
+  if (problems.length > 0) throw new CheckError(problems.join('; '));
+  return `${sources} sources named by ${files.filter((name) => name.endsWith('.map')).length} maps all ship; ${links.length} README links resolve`;
 }
 
 function typeConsumer() {
@@ -324,6 +363,7 @@ async function main() {
       checkContents(packedFiles);
       return 'README.md, CHANGELOG.md, LICENSE, every export and bin target; nothing unreferenced';
     });
+    await check('source maps and README links', () => checkMapsAndLinks(packedFiles));
 
     const project = join(temp, 'consumer');
     // The slow part (npm install) runs while publint and attw check the tarball.

@@ -1,4 +1,10 @@
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineConfig } from 'tsup';
+
+// The guides ship in the package (docs/), so that the README's links work in node_modules as on the
+// registry page (which links to the same files on unpkg).
+const repositoryDocs = join(__dirname, '..', '..', 'docs');
 
 export default defineConfig({
   entry: {
@@ -17,4 +23,15 @@ export default defineConfig({
   sourcemap: true,
   target: 'node20',
   splitting: false,
+  // acadle-webhooks/bullmq loads its peers with `createRequire(__filename)`; in the ES module build,
+  // `import.meta.url` stands for `__filename` (createRequire takes either).
+  esbuildOptions(options, { format }) {
+    if (format === 'esm') options.define = { ...options.define, __filename: 'import.meta.url' };
+  },
+  async onSuccess() {
+    mkdirSync(join(__dirname, 'docs'), { recursive: true });
+    for (const file of readdirSync(repositoryDocs).filter((name) => name.endsWith('.md'))) {
+      copyFileSync(join(repositoryDocs, file), join(__dirname, 'docs', file));
+    }
+  },
 });

@@ -32,7 +32,7 @@ module.exports = async function exerciseSdk({ core, expressAdapter, testing, exp
   assert.ok(completions[0] instanceof Date, 'the handler received completed_at as a Date');
 
   const app = express();
-  const stored = new MemoryQueue();
+  const stored = new MemoryQueue({ processor: () => {} });
   app.use(expressAdapter.createExpressMiddleware({ queue: stored, auth: { tokens: [TOKEN] } }));
   const server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');

@@ -36,7 +36,7 @@ function readBody(request, done) {
 
 /** The SDK's queue for this kind, with a no-op worker when PIPELINE_WORKER=1 (pipeline benchmark). */
 function sdkQueue() {
-  if (kind.endsWith('memory')) return new MemoryQueue();
+  if (kind.endsWith('memory')) return new MemoryQueue({ processor: () => {} });
   const queue = new BullMQQueue({ ...connection, queueName });
   if (process.env.PIPELINE_WORKER === '1') {
     const handlers = Object.fromEntries(EVENT_TYPES.map((type) => [type, countProcessed]));

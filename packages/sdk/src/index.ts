@@ -31,6 +31,7 @@ export {
   type EventHandlers,
   type HandlerContext,
   type ProcessOutcome,
+  type Processor,
   type ProcessorOptions,
   type ProcessResult,
 } from './queue/create-processor.js';

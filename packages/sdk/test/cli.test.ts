@@ -40,7 +40,7 @@ afterEach(() => {
 });
 
 async function receiver() {
-  const queue = new MemoryQueue();
+  const queue = new MemoryQueue({ processor: () => {} });
   const app = express().use('/webhooks/acadle', createExpressMiddleware({ queue, auth: { tokens: [TOKEN] } }));
   const { server, url } = await listen(app);
   servers.push(server);

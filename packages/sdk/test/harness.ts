@@ -46,7 +46,7 @@ export function recordingProcessor() {
 export type Adapter = 'express' | 'node' | 'web';
 
 export type AppOptions = Partial<ReceiverOptions> & {
-  queueOptions?: MemoryQueueOptions;
+  queueOptions?: Partial<MemoryQueueOptions>;
   /** Express middleware mounted before the adapter (Express only). */
   before?: express.RequestHandler[];
 };
@@ -63,7 +63,8 @@ export function createApp(options: AppOptions & { adapter?: Adapter } = {}): {
 } {
   const { adapter = 'express', before = [], queueOptions, ...receiverOptions } = options;
   const logger = recordingLogger();
-  const memoryQueue = new MemoryQueue({ backoffMs: 10, ...queueOptions });
+  // A processor that does nothing unless the test gives one: these tests are about receiving.
+  const memoryQueue = new MemoryQueue({ backoffMs: 10, processor: () => {}, ...queueOptions });
   const queue = receiverOptions.queue ?? memoryQueue;
   const settings = { auth: { tokens: [TOKEN, OTHER_TOKEN] }, logger, ...receiverOptions, queue };
   if (adapter !== 'express' && before.length > 0) throw new Error('`before` middleware needs the Express adapter');

@@ -33,13 +33,14 @@ describe.each(['express', 'node', 'web'] as const)('the status contract of the %
       .send(body)
       .expect(200, { received: true, id: 'bDJOU0M0MQ==', duplicate: false })
       .expect('content-type', /application\/json/);
-    // Stored only (no processor here); the next test reads the stored delivery back.
+    // The repeat is not stored again: one delivery in all reaches the (no-op) processor.
     await request(app)
       .post(url)
       .type('json')
       .send(body)
       .expect(200, { received: true, id: 'bDJOU0M0MQ==', duplicate: true });
-    expect(memoryQueue.pending + memoryQueue.processed).toBe(0);
+    await memoryQueue.idle();
+    expect(memoryQueue.processed).toBe(1);
   });
 
   it('hands the processor the delivery with its metadata and never the token', async () => {
@@ -159,7 +160,7 @@ describe.each(['express', 'node', 'web'] as const)('the status contract of the %
   ])('answers 401 without detail for %s', async (_, path) => {
     const { app, memoryQueue } = createApp({ queueOptions: { processor: async () => {} } });
     const response = await request(app).post(path).type('json').send(fixtures.user_registered).expect(401);
-    expect(response.body).toEqual({ error: 'unauthorized', message: 'Missing or wrong token' });
+    expect(response.body).toEqual({ error: 'unauthorized', message: 'Missing or wrong token: the endpoint URL must end with /<token> (or carry ?token=<token>) with a token this endpoint accepts' });
     expect(memoryQueue.pending + memoryQueue.processed).toBe(0);
   });
 
@@ -175,6 +176,25 @@ describe.each(['express', 'node', 'web'] as const)('the status contract of the %
       .type('json')
       .send(JSON.stringify(createEvent('user_registered')))
       .expect(200);
+  });
+
+  it('accepts the endpoint URL pasted with a trailing slash after the token, and never logs that token', async () => {
+    const { app, logger } = createApp({ queueOptions: { processor: () => {} } });
+    await request(app)
+      .post(`${PATH}/${TOKEN}/`)
+      .type('json')
+      .send(JSON.stringify(createEvent('user_registered')))
+      .expect(200);
+    const refused = await request(app)
+      .post(`${PATH}/${TOKEN}x/`)
+      .type('json')
+      .send(JSON.stringify(createEvent('user_registered')))
+      .expect(401);
+    // The answer says what shape the URL must have, and names no token.
+    expect(refused.body.message).toMatch(/must end with \/<token>/);
+    expect(JSON.stringify(refused.body)).not.toContain(TOKEN);
+    expect(JSON.stringify(refused.body)).not.toContain(OTHER_TOKEN);
+    expect(JSON.stringify(logger.lines)).not.toContain(TOKEN);
   });
 
   it('answers 413 to a declared body over the limit without reading it', async () => {
@@ -496,7 +516,7 @@ describe('the Web Request adapter', () => {
   });
 
   it('answers 404 outside its path', async () => {
-    const handler = createFetchHandler({ queue: new MemoryQueue(), auth: { tokens: [TOKEN] } });
+    const handler = createFetchHandler({ queue: new MemoryQueue({ processor: () => {} }), auth: { tokens: [TOKEN] } });
     for (const path of ['/', `/webhooks/acadlefoo/${TOKEN}`, `/other?token=${TOKEN}`]) {
       const response = await handler(post(path));
       expect(response.status).toBe(404);

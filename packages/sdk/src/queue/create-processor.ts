@@ -1,8 +1,9 @@
 import type { KnownEvent, UnknownEvent } from '../events/acadle-event.js';
+import type { AcadleParseError } from '../events/acadle-parse-error.js';
 import type { EventType } from '../events/event-types.js';
 import { parseEvent } from '../events/parse-event.js';
 import { childLogger, type Logger, silentLogger } from '../shared/logger.js';
-import type { Delivery, DeliveryProcessor, ProcessContext } from './event-queue.js';
+import type { Delivery, ProcessContext } from './event-queue.js';
 import { NonRetryableError } from './non-retryable-error.js';
 
 /** What a handler knows besides the event. */
@@ -16,16 +17,16 @@ export interface HandlerContext extends ProcessContext {
 /** A handler for one event type; it receives the event narrowed to that type. Throwing retries it. */
 export type EventHandler<T extends EventType> = (event: KnownEvent<T>, context: HandlerContext) => Promise<void> | void;
 
-/** Handlers keyed by event type; a type without a handler is completed and logged. */
+/** Handlers keyed by event type; a type without a handler (nor `onEvent`) is completed and logged. */
 export type EventHandlers = { [T in EventType]?: EventHandler<T> };
 
 /**
  * What became of one attempt at a delivery:
- * - `handled`: its handler (or `onUnknown`) ran and returned;
- * - `no_handler`: a documented type with no handler: completed;
+ * - `handled`: its handler and `onEvent` (or `onUnknown`), those that exist, ran and returned;
+ * - `no_handler`: a documented type with neither a handler nor `onEvent`: completed;
  * - `unknown`: a type this SDK does not know, with no `onUnknown`: completed;
  * - `invalid`: the payload fails its schema: a dead letter at once (`NonRetryableError`), never retried;
- * - `failed`: the handler threw: the queue retries, or gives up after its attempts.
+ * - `failed`: a handler (or `onEvent`, or `onUnknown`) threw: the queue retries, or gives up after its attempts.
  */
 export type ProcessResult = 'handled' | 'no_handler' | 'unknown' | 'invalid' | 'failed';
 
@@ -49,6 +50,20 @@ export interface ProcessOutcome {
 export interface ProcessorOptions {
   /** What to run for each documented event type. */
   handlers: EventHandlers;
+  /**
+   * Runs for every documented event, after the handler of its type (if any), e.g. to copy each event to
+   * an audit log. If that handler throws, `onEvent` does not run and the attempt is `failed`; if
+   * `onEvent` throws, the attempt is `failed` too, and a retry runs both again.
+   *
+   * @example
+   * ```ts
+   * const processor = createProcessor({
+   *   handlers: { user_registered: (event) => crm.addContact(event.data.user) },
+   *   onEvent: (event) => audit.insert({ id: event.id, type: event.type, email: event.data.user.email }),
+   * });
+   * ```
+   */
+  onEvent?: (event: KnownEvent, context: HandlerContext) => Promise<void> | void;
   /** Runs for event types this SDK does not know; without it they are completed as `unknown`. */
   onUnknown?: (event: UnknownEvent, context: HandlerContext) => Promise<void> | void;
   /**
@@ -87,10 +102,35 @@ function logOutcome(logger: Logger, outcome: ProcessOutcome): void {
 }
 
 /**
+ * What `createProcessor` returns: the `DeliveryProcessor` queues call, which throws so that they retry
+ * or dead-letter, plus `run`, which resolves with the outcome instead.
+ */
+export interface Processor {
+  /**
+   * Processes one attempt as queues need it: throws `NonRetryableError` (its `cause` the parse error)
+   * for `invalid`, and what the handler threw for `failed`.
+   */
+  (delivery: Delivery, context: ProcessContext): Promise<void>;
+  /**
+   * Processes one attempt and resolves with its outcome, which carries the error for `invalid` and
+   * `failed`; never rejects for a handler's error or an invalid payload. `onOutcome` still gets it.
+   *
+   * @param context - the attempt and its signal; by default attempt 1 and a signal that is never aborted
+   * @example
+   * ```ts
+   * const { result, error } = await processor.run(delivery);
+   * if (result === 'failed') console.error(error);
+   * ```
+   */
+  run(delivery: Delivery, context?: ProcessContext): Promise<ProcessOutcome>;
+}
+
+/**
  * Builds the function queues run for each stored delivery: parses the stored body with
  * `parseEvent` (so a schema fix plus a replay heals old deliveries) and calls the handler of its
- * type with the narrowed event. Invalid payloads throw `NonRetryableError` (dead letter, no retries).
- * Each attempt's outcome goes to `onOutcome` (by default, to the logger).
+ * type with the narrowed event, then `onEvent`. Invalid payloads throw `NonRetryableError` (dead
+ * letter, no retries). Each attempt's outcome goes to `onOutcome` (by default, to the logger);
+ * `processor.run(delivery)` resolves with it instead of throwing.
  *
  * @example
  * ```ts
@@ -105,48 +145,69 @@ function logOutcome(logger: Logger, outcome: ProcessOutcome): void {
  * const queue = new MemoryQueue({ processor });
  * ```
  */
-export function createProcessor(options: ProcessorOptions): DeliveryProcessor {
+export function createProcessor(options: ProcessorOptions): Processor {
   const logger = options.logger ?? silentLogger;
-  const { handlers, onUnknown } = options;
-  const report = (outcome: ProcessOutcome) => {
-    if (options.onOutcome === undefined) return logOutcome(logger, outcome);
-    try {
-      options.onOutcome(outcome);
-    } catch (error) {
-      logger.error({ err: error }, 'onOutcome hook threw; the outcome is unchanged');
+  const { handlers, onEvent, onUnknown } = options;
+  const report = (outcome: ProcessOutcome): ProcessOutcome => {
+    if (options.onOutcome === undefined) logOutcome(logger, outcome);
+    else {
+      try {
+        options.onOutcome(outcome);
+      } catch (error) {
+        logger.error({ err: error }, 'onOutcome hook threw; the outcome is unchanged');
+      }
     }
+    return outcome;
   };
 
-  return async (delivery, processContext) => {
+  const run = async (
+    delivery: Delivery,
+    processContext: ProcessContext = { attempt: 1, signal: new AbortController().signal },
+  ): Promise<ProcessOutcome> => {
     const started = performance.now();
-    const outcome = (result: ProcessResult, error?: unknown): ProcessOutcome => ({
-      result,
-      eventId: delivery.id,
-      eventType: delivery.type,
-      attempt: processContext.attempt,
-      durationMs: performance.now() - started,
-      ...(error === undefined ? {} : { error }),
-    });
-    const context: HandlerContext = {
-      ...processContext,
-      delivery,
-      logger: childLogger(logger, { eventId: delivery.id, eventType: delivery.type, attempt: processContext.attempt }),
-    };
+    const outcome = (result: ProcessResult, error?: unknown): ProcessOutcome =>
+      report({
+        result,
+        eventId: delivery.id,
+        eventType: delivery.type,
+        attempt: processContext.attempt,
+        durationMs: performance.now() - started,
+        ...(error === undefined ? {} : { error }),
+      });
     const parsed = parseEvent(delivery.body);
-    if (!parsed.ok) {
-      report(outcome('invalid', parsed.error));
-      throw new NonRetryableError(parsed.error.message, { cause: parsed.error });
-    }
+    if (!parsed.ok) return outcome('invalid', parsed.error);
     const { event } = parsed;
-    // Indexing by the event's own type pairs handler and event; TypeScript cannot follow that link.
-    const handler = event.known ? (handlers[event.type] as EventHandler<EventType> | undefined) : undefined;
+    let result: ProcessResult;
     try {
-      if (event.known && handler !== undefined) await handler(event, context);
-      else if (!event.known && onUnknown !== undefined) await onUnknown(event, context);
+      const { attempt } = processContext;
+      const context: HandlerContext = {
+        ...processContext,
+        delivery,
+        logger: childLogger(logger, { eventId: delivery.id, eventType: delivery.type, attempt }),
+      };
+      if (event.known) {
+        // Indexing by the event's own type pairs handler and event; TypeScript cannot follow that link.
+        const handler = handlers[event.type] as EventHandler<EventType> | undefined;
+        if (handler !== undefined) await handler(event, context);
+        if (onEvent !== undefined) await onEvent(event, context);
+        result = handler === undefined && onEvent === undefined ? 'no_handler' : 'handled';
+      } else {
+        if (onUnknown !== undefined) await onUnknown(event, context);
+        result = onUnknown === undefined ? 'unknown' : 'handled';
+      }
     } catch (error) {
-      report(outcome('failed', error));
-      throw error;
+      return outcome('failed', error);
     }
-    report(outcome(event.known ? (handler ? 'handled' : 'no_handler') : onUnknown ? 'handled' : 'unknown'));
+    return outcome(result);
   };
+
+  const processor = async (delivery: Delivery, context: ProcessContext): Promise<void> => {
+    const { result, error } = await run(delivery, context);
+    if (result === 'invalid') {
+      const parseError = error as AcadleParseError;
+      throw new NonRetryableError(parseError.message, { cause: parseError });
+    }
+    if (result === 'failed') throw error;
+  };
+  return Object.assign(processor, { run });
 }

@@ -106,3 +106,37 @@ describe('MemoryQueue', () => {
     await expect(queue.enqueue(delivery('b'))).rejects.toThrow('MemoryQueue is closed');
   });
 });
+
+describe('MemoryQueue limits', () => {
+  it('refuses to be created without a processor, saying what to give it', () => {
+    expect(() => new MemoryQueue(undefined as never)).toThrow(/MemoryQueue: give a processor/);
+    expect(() => new MemoryQueue({} as never)).toThrow(TypeError);
+  });
+
+  it('remembers at most maxDedupeIds event ids, forgetting the oldest first', async () => {
+    const queue = new MemoryQueue({ processor: () => {}, maxDedupeIds: 3 });
+    for (const id of ['a', 'b', 'c', 'd']) expect(await queue.enqueue(delivery(id))).toEqual({ duplicate: false });
+    expect(queue.rememberedIds).toBe(3);
+    expect(await queue.enqueue(delivery('d'))).toEqual({ duplicate: true });
+    // 'a' was the oldest: forgotten, so a repeat of it is stored again.
+    expect(await queue.enqueue(delivery('a'))).toEqual({ duplicate: false });
+    await queue.idle();
+  });
+
+  it('forgets an event id once its dedupe window has passed', async () => {
+    let now = 1_000_000;
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => now);
+    try {
+      const queue = new MemoryQueue({ processor: () => {}, dedupeTtlMs: 1000 });
+      await queue.enqueue(delivery('a'));
+      now += 999;
+      expect(await queue.enqueue(delivery('a'))).toEqual({ duplicate: true });
+      now += 2;
+      expect(await queue.enqueue(delivery('a'))).toEqual({ duplicate: false });
+      expect(queue.rememberedIds).toBe(1);
+      await queue.idle();
+    } finally {
+      clock.mockRestore();
+    }
+  });
+});

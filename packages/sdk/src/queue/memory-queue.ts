@@ -5,8 +5,8 @@ import { NonRetryableError } from './non-retryable-error.js';
 
 /** How a `MemoryQueue` processes what it holds. */
 export interface MemoryQueueOptions {
-  /** Runs for each stored delivery; when unset, deliveries are only stored. */
-  processor?: DeliveryProcessor;
+  /** Runs for each stored delivery (`createProcessor(...)`); required, since a queue that runs nothing would acknowledge deliveries no one processes. */
+  processor: DeliveryProcessor;
   /**
    * Deliveries processed at once.
    * @defaultValue 1
@@ -22,6 +22,17 @@ export interface MemoryQueueOptions {
    * @defaultValue 1000
    */
   backoffMs?: number;
+  /**
+   * How long an event id is remembered, to answer a repeat as a duplicate.
+   * @defaultValue 7 days (Acadle retries for 3)
+   */
+  dedupeTtlMs?: number;
+  /**
+   * Most event ids remembered at once; past it the oldest are forgotten (a repeat of one of them would
+   * be processed again), so that a long-running process keeps bounded memory.
+   * @defaultValue 100000
+   */
+  maxDedupeIds?: number;
   /** Where retries and dead letters are logged. @defaultValue {@link silentLogger} */
   logger?: Logger;
 }
@@ -55,20 +66,28 @@ interface Job {
  * ```
  */
 export class MemoryQueue implements EventQueue {
-  readonly #seen = new Set<string>();
+  /** Event ids seen, with when each may be forgotten, oldest first (insertion order is time order). */
+  readonly #seen = new Map<string, number>();
   readonly #waiting: Job[] = [];
   readonly #active = new Set<Promise<void>>();
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #deadLetters: DeadLetter[] = [];
   readonly #abort = new AbortController();
   readonly #idleWaiters: (() => void)[] = [];
-  readonly #options: Required<Omit<MemoryQueueOptions, 'processor'>> & Pick<MemoryQueueOptions, 'processor'>;
+  readonly #options: Required<MemoryQueueOptions>;
   #processed = 0;
   #closed = false;
 
-  constructor(options: MemoryQueueOptions = {}) {
+  constructor(options: MemoryQueueOptions) {
+    if (typeof options?.processor !== 'function') {
+      throw new TypeError(
+        'MemoryQueue: give a processor, e.g. new MemoryQueue({ processor: createProcessor({ handlers }) }); without one, deliveries would be acknowledged and never processed',
+      );
+    }
     this.#options = {
       processor: options.processor,
+      dedupeTtlMs: options.dedupeTtlMs ?? 7 * 86_400_000,
+      maxDedupeIds: options.maxDedupeIds ?? 100_000,
       concurrency: options.concurrency ?? 1,
       attempts: options.attempts ?? 3,
       backoffMs: options.backoffMs ?? 1000,
@@ -79,11 +98,27 @@ export class MemoryQueue implements EventQueue {
   /** Stores a delivery unless its id was seen before; rejects once closed (the receiver answers 503). */
   async enqueue(delivery: Delivery): Promise<EnqueueResult> {
     if (this.#closed) throw new Error('MemoryQueue is closed');
-    if (this.#seen.has(delivery.id)) return { duplicate: true };
-    this.#seen.add(delivery.id);
+    if (this.#remembers(delivery.id)) return { duplicate: true };
+    this.#seen.set(delivery.id, Date.now() + this.#options.dedupeTtlMs);
+    if (this.#seen.size > this.#options.maxDedupeIds) this.#seen.delete(this.#seen.keys().next().value as string);
     this.#waiting.push({ delivery, attempt: 1 });
     this.#drain();
     return { duplicate: false };
+  }
+
+  /** Whether `id` was seen within the dedupe window; forgets the ids whose window has passed. */
+  #remembers(id: string): boolean {
+    const now = Date.now();
+    for (const [oldest, forgetAt] of this.#seen) {
+      if (forgetAt > now) break;
+      this.#seen.delete(oldest);
+    }
+    return this.#seen.has(id);
+  }
+
+  /** How many event ids are remembered for deduplication (at most `maxDedupeIds`). */
+  get rememberedIds(): number {
+    return this.#seen.size;
   }
 
   /** Deliveries stored and not yet processed (waiting, retrying or running). */
@@ -135,8 +170,7 @@ export class MemoryQueue implements EventQueue {
 
   #drain(): void {
     const { processor, concurrency } = this.#options;
-    if (processor === undefined) this.#waiting.length = 0;
-    while (processor && !this.#closed && this.#active.size < concurrency && this.#waiting.length > 0) {
+    while (!this.#closed && this.#active.size < concurrency && this.#waiting.length > 0) {
       const job = this.#waiting.shift() as Job;
       const run = this.#run(processor, job).finally(() => {
         this.#active.delete(run);

@@ -65,14 +65,15 @@ function contains(list: BlockList, address: string | undefined): boolean {
   return family !== 0 && list.check(address as string, family === 4 ? 'ipv4' : 'ipv6');
 }
 
-/** The token of a request: the `token` query parameter, else the last path segment. */
+/** The token of a request: the `token` query parameter, else the last path segment (a trailing slash ignored). */
 export function tokenOf(url: string): string | undefined {
   const queryStart = url.indexOf('?');
   if (queryStart !== -1) {
     const fromQuery = new URLSearchParams(url.slice(queryStart + 1)).get('token');
     if (fromQuery !== null) return fromQuery;
   }
-  const path = queryStart === -1 ? url : url.slice(0, queryStart);
+  // A trailing slash, as a pasted URL often has, is not part of the token.
+  const path = (queryStart === -1 ? url : url.slice(0, queryStart)).replace(/\/+$/, '');
   const segment = path.slice(path.lastIndexOf('/') + 1);
   if (segment === '') return undefined;
   try {

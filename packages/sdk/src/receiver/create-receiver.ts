@@ -82,6 +82,10 @@ export interface Receiver {
   handle(request: ReceiverRequest): Promise<ReceiverResponse>;
 }
 
+// Says what the URL must look like, never which tokens would be right.
+const UNAUTHORIZED_MESSAGE =
+  'Missing or wrong token: the endpoint URL must end with /<token> (or carry ?token=<token>) with a token this endpoint accepts';
+
 /** The `Retry-After` of a 503 unless configured, in seconds. */
 export const DEFAULT_RETRY_AFTER_SECONDS = 30;
 
@@ -144,7 +148,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
       logger.debug({ url: redactUrl(request.url), remoteAddress: request.remoteAddress }, `Refused: ${refused}`);
       throw refused === 'forbidden'
         ? new ReceiverError('forbidden', 'This address may not deliver webhooks')
-        : new ReceiverError('unauthorized', 'Missing or wrong token', { headers: unauthorizedHeaders });
+        : new ReceiverError('unauthorized', UNAUTHORIZED_MESSAGE, { headers: unauthorizedHeaders });
     }
 
     let body = request.body;

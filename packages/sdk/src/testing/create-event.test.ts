@@ -18,6 +18,25 @@ describe('createEvent', () => {
     );
   });
 
+  it('generates ASCII-only email addresses', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...EVENT_TYPES), (type) => {
+        const { email } = createEvent(type).data.user as { email: string };
+        expect(email).toMatch(/^[\x21-\x7e]+@[\x21-\x7e]+$/);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('keeps accents in names and drops them from email addresses (García, garcia)', () => {
+    const users = Array.from({ length: 500 }, () => createEvent('user_registered').data.user as Record<string, string>);
+    const garcias = users.filter(({ name }) => name?.endsWith(' García'));
+    expect(garcias.length).toBeGreaterThan(0);
+    for (const { name = '', email } of garcias) {
+      expect(email).toBe(`${name.split(' ')[0]?.toLowerCase()}.garcia@example.com`);
+    }
+  });
+
   it('gives every delivery a unique id', () => {
     const ids = new Set(Array.from({ length: 5000 }, () => createEvent('user_registered').id));
     expect(ids.size).toBe(5000);

@@ -1,13 +1,7 @@
 import { type Delivery, type EnqueueResult, type EventQueue, type Logger, silentLogger } from 'acadle-webhooks';
-import {
-  createPostgresBackend,
-  type DefaultJobOptions,
-  type PostgresConnectionOptions,
-  Queue,
-  type RedisOptions,
-} from 'bullmq';
-import { Redis } from 'ioredis';
+import type { DefaultJobOptions, PostgresConnectionOptions, Queue, RedisConnectionClient, RedisOptions } from 'bullmq';
 import { withTimeout } from '../../shared/with-timeout.js';
+import { bullmq } from './load-bullmq.js';
 import { redisOptionsFromUrl } from './redis-options-from-url.js';
 
 // Jobs carry only a ceiling of attempts and a backoff type of our own, which BullMQ hands to the
@@ -41,7 +35,7 @@ export type BullMQQueueOptions = {
        * Redis: a URL or connection options, from which a dedicated, fail-fast producer connection
        * is made; or an ioredis instance, used as is (make it fail fast, and share it with no worker).
        */
-      redis: RedisOptions | string | Redis;
+      redis: RedisOptions | string | RedisConnectionClient;
       /** The BullMQ queue name; workers must use the same. @defaultValue {@link DEFAULT_QUEUE_NAME} */
       queueName?: string;
     }
@@ -58,6 +52,11 @@ export type BullMQQueueOptions = {
 );
 
 const FOUR_DAYS_MS = 4 * 86_400_000;
+
+/** Whether `redis` is a client instance (ioredis, node-redis, …) rather than connection options. */
+function isRedisClient(redis: RedisOptions | string | RedisConnectionClient): redis is RedisConnectionClient {
+  return typeof redis === 'object' && typeof (redis as RedisConnectionClient).duplicate === 'function';
+}
 
 /**
  * Settings for the producer connection on the HTTP path: it must fail fast rather than wait for
@@ -89,7 +88,6 @@ function producerRedisOptions(redis: RedisOptions | string): RedisOptions {
  */
 export class BullMQQueue implements EventQueue {
   #queue: Queue;
-  readonly #producer: Redis | undefined;
   /** Builds the queue again; set for the Postgres backend only (see `#recover`). */
   readonly #rebuild: (() => Queue) | undefined;
   #everStored = false;
@@ -109,14 +107,11 @@ export class BullMQQueue implements EventQueue {
     if ('queue' in options) {
       this.#queue = options.queue;
     } else if ('redis' in options) {
-      const owned = !(options.redis instanceof Redis);
-      const client = options.redis instanceof Redis ? options.redis : new Redis(producerRedisOptions(options.redis));
-      // Errors surface through `enqueue`; without a listener ioredis would print each reconnection failure.
-      if (owned) client.on('error', () => {});
-      this.#producer = owned ? client : undefined;
-      this.#queue = new Queue(options.queueName ?? DEFAULT_QUEUE_NAME, { connection: client });
-      if (client.status === 'ready') void this.#checkEvictionPolicy(client);
-      else client.once('ready', () => void this.#checkEvictionPolicy(client));
+      // BullMQ makes (and closes) the connection from options, loading ioredis only then: this module
+      // imports no Redis driver, so that PostgreSQL users need none installed.
+      const connection = isRedisClient(options.redis) ? options.redis : producerRedisOptions(options.redis);
+      this.#queue = new bullmq.Queue(options.queueName ?? DEFAULT_QUEUE_NAME, { connection });
+      void this.#checkEvictionPolicy(this.#queue);
     } else {
       const postgres =
         typeof options.postgres === 'object' && !('query' in options.postgres)
@@ -124,7 +119,8 @@ export class BullMQQueue implements EventQueue {
           : options.postgres;
       const name = options.queueName ?? DEFAULT_QUEUE_NAME;
       // Typed as the Redis queue: the methods used here have the same shape on both backends.
-      this.#rebuild = () => new Queue(name, { connection: postgres }, createPostgresBackend) as unknown as Queue;
+      this.#rebuild = () =>
+        new bullmq.Queue(name, { connection: postgres }, bullmq.createPostgresBackend) as unknown as Queue;
       this.#queue = this.#rebuild();
     }
     this.#listen(this.#queue);
@@ -206,14 +202,15 @@ export class BullMQQueue implements EventQueue {
     );
   }
 
-  /** Closes the BullMQ queue, and the Redis connection if the queue made it. */
+  /** Closes the BullMQ queue, and the Redis connection if the queue made it (a client you gave stays open). */
   async close(): Promise<void> {
     await this.queue.close();
-    this.#producer?.disconnect();
   }
 
-  async #checkEvictionPolicy(client: Redis): Promise<void> {
+  async #checkEvictionPolicy(queue: Queue): Promise<void> {
     try {
+      // Resolves once Redis is ready; BullMQ's client interface does not declare CONFIG, ioredis has it.
+      const client = (await queue.backend.client) as unknown as { config(...args: string[]): Promise<unknown> };
       const [, policy] = (await client.config('GET', 'maxmemory-policy')) as [string, string];
       if (policy !== undefined && policy !== 'noeviction') {
         this.#logger.warn(

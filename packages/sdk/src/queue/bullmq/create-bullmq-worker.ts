@@ -1,7 +1,8 @@
 import { type Delivery, type DeliveryProcessor, type Logger, NonRetryableError, silentLogger } from 'acadle-webhooks';
-import { createPostgresBackend, type Job, type RedisOptions, UnrecoverableError, Worker } from 'bullmq';
+import type { Job, RedisOptions, Worker } from 'bullmq';
 import { withTimeout } from '../../shared/with-timeout.js';
 import { DEFAULT_QUEUE_NAME, type PostgresConnection } from './bullmq-queue.js';
+import { bullmq } from './load-bullmq.js';
 import { redisOptionsFromUrl } from './redis-options-from-url.js';
 
 /** How a worker runs and retries deliveries. */
@@ -69,8 +70,8 @@ export function createBullMQWorker(processor: DeliveryProcessor, options: BullMQ
       await processor(job.data, { attempt, signal: abort.signal });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      if (error instanceof NonRetryableError) throw new UnrecoverableError(message);
-      if (attempt >= attempts) throw new UnrecoverableError(`Gave up after ${attempt} attempts: ${message}`);
+      if (error instanceof NonRetryableError) throw new bullmq.UnrecoverableError(message);
+      if (attempt >= attempts) throw new bullmq.UnrecoverableError(`Gave up after ${attempt} attempts: ${message}`);
       throw error;
     }
   };
@@ -92,17 +93,17 @@ export function createBullMQWorker(processor: DeliveryProcessor, options: BullMQ
   const queueName = options.queueName ?? DEFAULT_QUEUE_NAME;
   const worker =
     'redis' in options
-      ? new Worker<Delivery>(queueName, run, { ...workerOptions, connection: workerRedisOptions(options.redis) })
+      ? new bullmq.Worker<Delivery>(queueName, run, { ...workerOptions, connection: workerRedisOptions(options.redis) })
       : // Typed as the Redis worker: the methods used here have the same shape on both backends.
-        (new Worker(
+        (new bullmq.Worker(
           queueName,
           run,
           { ...workerOptions, connection: options.postgres },
-          createPostgresBackend,
+          bullmq.createPostgresBackend,
         ) as unknown as Worker<Delivery>);
   worker.on('error', (error) => logger.warn({ err: error }, 'BullMQ worker error'));
   worker.on('failed', (job, error) => {
-    if (job && error instanceof UnrecoverableError) {
+    if (job && error instanceof bullmq.UnrecoverableError) {
       logger.error(
         { err: error, eventId: job.data.id, eventType: job.data.type, jobId: job.id },
         'Delivery moved to dead letters',
