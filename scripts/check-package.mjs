@@ -15,7 +15,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 
@@ -63,9 +63,9 @@ const childEnv = Object.fromEntries(
   Object.entries(process.env).filter(([key]) => !/^npm_config_verify_deps_before_run$/i.test(key)),
 );
 
-function run(command, args, { cwd = root, timeoutMs = 120_000 } = {}) {
+function run(command, args, { cwd = root, timeoutMs = 120_000, env = childEnv } = {}) {
   return new Promise((resolvePromise) => {
-    const child = spawn(command, args, { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => {
@@ -460,6 +460,13 @@ async function main() {
       assert(printed.type === 'user_course_completed', `printed type ${printed.type}`);
       return 'prints the example as JSON';
     });
+    await check('an app mixing require and import: errors recognized across the builds', async () => {
+      const { stdout } = await runOrThrow('node mixed-builds.mjs failed', process.execPath, ['mixed-builds.mjs'], {
+        cwd: project,
+      });
+      return `a NonRetryableError from the ES module build dead-letters at once in the CommonJS queue: ${stdout.trim()}`;
+    });
+    await checkWithoutPeers(temp, tarball);
     // The three compilations run at once; each line shows the time of the whole batch.
     const typeChecksStarted = performance.now();
     const tsc = join(project, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -483,6 +490,82 @@ async function main() {
   } finally {
     cleanUp();
   }
+}
+
+/** A fresh project with the tarball and `dependencies`, plain npm. */
+async function freshProject(folder, tarball, dependencies) {
+  mkdirSync(folder);
+  writeFileSync(
+    join(folder, 'package.json'),
+    JSON.stringify({ name: basename(folder), version: '0.0.0', private: true }),
+  );
+  const flags = ['--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'];
+  await runOrThrow('npm install failed', 'npm', ['install', ...flags, tarball, ...dependencies], {
+    cwd: folder,
+    timeoutMs: 300_000,
+  });
+}
+
+/** Consumers that install only some peers: none at all, or PostgreSQL without ioredis. */
+async function checkWithoutPeers(temp, tarball) {
+  await check('a consumer without bullmq: importing acadle-webhooks/bullmq fails with one line', async () => {
+    const folder = join(temp, 'no-peers');
+    await freshProject(folder, tarball, []);
+    const expected = 'acadle-webhooks/bullmq needs the bullmq package: npm install bullmq';
+    for (const [format, args] of [
+      ['CJS', ['-e', "require('acadle-webhooks/bullmq')"]],
+      ['ESM', ['--input-type=module', '-e', "import 'acadle-webhooks/bullmq'"]],
+    ]) {
+      const { code, stderr } = await run(process.execPath, args, { cwd: folder });
+      assert(code !== 0 && stderr.includes(expected), `${format}: exit ${code}, stderr: ${stderr.slice(0, 300)}`);
+    }
+    await runOrThrow('the core entry failed without peers', process.execPath, ['-e', "require('acadle-webhooks')"], {
+      cwd: folder,
+    });
+    return `ESM and CJS: "${expected} …"; the core entry loads`;
+  });
+
+  await check('PostgreSQL only (bullmq + pg, no ioredis): stores and processes a delivery; types check', async () => {
+    const folder = join(temp, 'postgres-only');
+    const dependencies = ['bullmq', 'pg', 'typescript', '@types/node'].map(
+      (name) => `${name}@${installedVersion(name)}`,
+    );
+    const database = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'start-postgres.ts')], {
+      cwd: sdkDir,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    try {
+      const [url] = await Promise.all([
+        new Promise((resolve, reject) => {
+          database.stdout.setEncoding('utf8').once('data', (line) => resolve(line.trim().split('\n')[0]));
+          database.once('exit', (code) => reject(new CheckError(`PostgreSQL did not start (exit ${code})`)));
+        }),
+        freshProject(folder, tarball, dependencies),
+      ]);
+      for (const file of ['postgres-only.mjs', 'postgres-only-types.mts'])
+        copyFileSync(join(consumerFiles, file), join(folder, file));
+      const { stdout } = await runOrThrow('node postgres-only.mjs failed', process.execPath, ['postgres-only.mjs'], {
+        cwd: folder,
+        env: { ...childEnv, DATABASE_URL: url },
+        timeoutMs: 60_000,
+      });
+      const tsc = join(folder, 'node_modules', 'typescript', 'bin', 'tsc');
+      const options = [
+        '--noEmit',
+        '--strict',
+        '--module',
+        'node16',
+        '--skipLibCheck',
+        'false',
+        'postgres-only-types.mts',
+      ];
+      await runOrThrow('type errors without ioredis', process.execPath, [tsc, ...options], { cwd: folder });
+      return `${stdout.trim()}; tsc (node16, skipLibCheck off) passes`;
+    } finally {
+      database.stdin.end();
+      await new Promise((resolve) => (database.exitCode === null ? database.once('exit', resolve) : resolve()));
+    }
+  });
 }
 
 const started = performance.now();

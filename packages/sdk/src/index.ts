@@ -58,4 +58,4 @@ export {
 export { ReceiverError, type ReceiverErrorCode } from './receiver/receiver-error.js';
 export { type AdapterOptions, type ReceiverSource, receiverFrom } from './receiver/receiver-from.js';
 export { redactUrl } from './receiver/redact-url.js';
-export { type Logger, silentLogger } from './shared/logger.js';
+export { consoleLogger, type Logger, silentLogger } from './shared/logger.js';

@@ -6,6 +6,7 @@ import {
   type EventHandlers,
   type KnownEvent,
   type ProcessOutcome,
+  silentLogger,
 } from 'acadle-webhooks';
 import { createEvent, fixtures } from 'acadle-webhooks/testing';
 import {
@@ -99,7 +100,13 @@ describe.each([
   function newQueue(options: Partial<BullMQQueueOptions> = {}) {
     sequence += 1;
     const queueName = `test-${sequence}-${Date.now()}`;
-    const queue = new BullMQQueue({ ...backend.connection(), queueName, ...options } as BullMQQueueOptions);
+    // Failures are these tests' business: the default logger would print each of them.
+    const queue = new BullMQQueue({
+      ...backend.connection(),
+      queueName,
+      logger: silentLogger,
+      ...options,
+    } as BullMQQueueOptions);
     cleanups.push(() => queue.close());
     return { queue, queueName };
   }
@@ -110,7 +117,8 @@ describe.each([
     options: Partial<BullMQWorkerOptions> = {},
     extra = {},
   ): BullMQWorker {
-    const worker = createBullMQWorker(createProcessor({ handlers, ...extra }), {
+    const worker = createBullMQWorker(createProcessor({ handlers, logger: silentLogger, ...extra }), {
+      logger: silentLogger,
       ...backend.connection(),
       queueName,
       backoffMs: 50,

@@ -160,7 +160,11 @@ describe.each(['express', 'node', 'web'] as const)('the status contract of the %
   ])('answers 401 without detail for %s', async (_, path) => {
     const { app, memoryQueue } = createApp({ queueOptions: { processor: async () => {} } });
     const response = await request(app).post(path).type('json').send(fixtures.user_registered).expect(401);
-    expect(response.body).toEqual({ error: 'unauthorized', message: 'Missing or wrong token: the endpoint URL must end with /<token> (or carry ?token=<token>) with a token this endpoint accepts' });
+    expect(response.body).toEqual({
+      error: 'unauthorized',
+      message:
+        'Missing or wrong token: the endpoint URL must end with /<token> (or carry ?token=<token>) with a token this endpoint accepts',
+    });
     expect(memoryQueue.pending + memoryQueue.processed).toBe(0);
   });
 

@@ -1,6 +1,8 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { CliError, type CliIo } from './cli-io.js';
+import { type DeadLettersOptions, deadLettersCommand } from './dead-letters-command.js';
 import { exampleCommand } from './example-command.js';
+import { packageVersion } from './package-version.js';
 import { sendCommand } from './send-command.js';
 import { validateCommand } from './validate-command.js';
 
@@ -17,6 +19,28 @@ function ratio(value: string): number {
   return number;
 }
 
+const repeatable = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+
+// Not DEFAULT_QUEUE_NAME itself: importing it would load bullmq for every command (a test checks the two agree).
+const DEFAULT_QUEUE_NAME_FOR_HELP = 'acadle-webhooks';
+
+/** The options every `dead-letters` command takes: where the queue is, and `--json`. */
+function withStoreOptions(command: Command): Command {
+  return command
+    .option('--redis <url>', 'the Redis holding the queue, e.g. redis://127.0.0.1:6379')
+    .option('--postgres <url>', 'the PostgreSQL holding the queue, e.g. postgres://user:password@127.0.0.1:5432/db')
+    .option('--queue <name>', `BullMQ queue name (default: "${DEFAULT_QUEUE_NAME_FOR_HELP}")`)
+    .option('--json', 'machine-readable output: a JSON array');
+}
+
+/** The options that pick dead letters, for `list` and `replay`. */
+function withFilterOptions(command: Command): Command {
+  return command
+    .option('--type <type>', 'only dead letters of this event type')
+    .option('--id <eventId>', 'only this event id (repeatable)', repeatable)
+    .option('--since <time>', 'only those that failed at or after this ISO 8601 time, e.g. 2026-11-28T00:00:00Z');
+}
+
 /**
  * Runs the `acadle-webhooks` command line with `args` (without `node` and the script) and returns
  * the exit code: 0 on success, 1 on failure.
@@ -27,7 +51,10 @@ function ratio(value: string): number {
 export async function runCli(args: string[], io: CliIo): Promise<number> {
   let exitCode = 0;
   const program = new Command('acadle-webhooks')
-    .description('Test an Acadle webhook endpoint: example payloads, validation, test traffic.')
+    .description(
+      'Test an Acadle webhook endpoint (example payloads, validation, test traffic) and handle its dead letters.',
+    )
+    .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
     .showHelpAfterError();
@@ -65,6 +92,27 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
         exitCode = await sendCommand(io, source, { ...options, timeoutMs: options.timeout });
       },
     );
+
+  const deadLetters = program
+    .command('dead-letters')
+    .description("list, show or replay the dead letters (BullMQ's failed set) of a queue on Redis or PostgreSQL");
+  withFilterOptions(withStoreOptions(deadLetters.command('list')))
+    .description('list dead letters: job id, event id, type, attempts, failed at, last error')
+    .action(async (options: DeadLettersOptions) => {
+      exitCode = await deadLettersCommand(io, 'list', options);
+    });
+  withStoreOptions(deadLetters.command('show'))
+    .description('print one dead letter in full, with its stored body; exit 1 when there is none')
+    .argument('<eventId>', "Acadle's event id")
+    .action(async (eventId: string, options: DeadLettersOptions) => {
+      exitCode = await deadLettersCommand(io, 'show', { ...options, id: [eventId] });
+    });
+  withFilterOptions(withStoreOptions(deadLetters.command('replay')))
+    .description('put dead letters back in the queue, attempts reset and ids kept')
+    .option('--dry-run', 'print what would be replayed, change nothing')
+    .action(async (options: DeadLettersOptions) => {
+      exitCode = await deadLettersCommand(io, 'replay', options);
+    });
 
   try {
     await program.parseAsync(args, { from: 'user' });

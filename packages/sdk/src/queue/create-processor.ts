@@ -2,7 +2,7 @@ import type { KnownEvent, UnknownEvent } from '../events/acadle-event.js';
 import type { AcadleParseError } from '../events/acadle-parse-error.js';
 import type { EventType } from '../events/event-types.js';
 import { parseEvent } from '../events/parse-event.js';
-import { childLogger, type Logger, silentLogger } from '../shared/logger.js';
+import { childLogger, consoleLogger, type Logger } from '../shared/logger.js';
 import type { Delivery, ProcessContext } from './event-queue.js';
 import { NonRetryableError } from './non-retryable-error.js';
 
@@ -73,7 +73,7 @@ export interface ProcessorOptions {
    * `invalid` and `failed` at warn (with the issues or the error)
    */
   onOutcome?: (outcome: ProcessOutcome) => void;
-  /** Where the processor logs, and the parent of each handler's `logger`; pino fits. @defaultValue {@link silentLogger} */
+  /** Where the processor logs, and the parent of each handler's `logger`; pino fits. @defaultValue {@link consoleLogger} (warnings and errors on stderr) */
   logger?: Logger;
 }
 
@@ -146,7 +146,7 @@ export interface Processor {
  * ```
  */
 export function createProcessor(options: ProcessorOptions): Processor {
-  const logger = options.logger ?? silentLogger;
+  const logger = options.logger ?? consoleLogger;
   const { handlers, onEvent, onUnknown } = options;
   const report = (outcome: ProcessOutcome): ProcessOutcome => {
     if (options.onOutcome === undefined) logOutcome(logger, outcome);

@@ -1,4 +1,4 @@
-import { type Logger, silentLogger } from '../shared/logger.js';
+import { consoleLogger, type Logger } from '../shared/logger.js';
 import { withTimeout } from '../shared/with-timeout.js';
 import type { Delivery, DeliveryProcessor, EnqueueResult, EventQueue } from './event-queue.js';
 import { NonRetryableError } from './non-retryable-error.js';
@@ -33,7 +33,7 @@ export interface MemoryQueueOptions {
    * @defaultValue 100000
    */
   maxDedupeIds?: number;
-  /** Where retries and dead letters are logged. @defaultValue {@link silentLogger} */
+  /** Where retries and dead letters are logged. @defaultValue {@link consoleLogger} (warnings and errors on stderr) */
   logger?: Logger;
 }
 
@@ -91,7 +91,7 @@ export class MemoryQueue implements EventQueue {
       concurrency: options.concurrency ?? 1,
       attempts: options.attempts ?? 3,
       backoffMs: options.backoffMs ?? 1000,
-      logger: options.logger ?? silentLogger,
+      logger: options.logger ?? consoleLogger,
     };
   }
 

@@ -1,6 +1,6 @@
 import { parseEnvelope } from '../events/parse-envelope.js';
 import type { Delivery, EventQueue } from '../queue/event-queue.js';
-import { type Logger, silentLogger } from '../shared/logger.js';
+import { consoleLogger, type Logger } from '../shared/logger.js';
 import { withTimeout } from '../shared/with-timeout.js';
 import { type AuthOptions, createAuthenticator, type NetworkOptions } from './create-authenticator.js';
 import { type BodyStream, payloadTooLarge, readBody } from './read-body.js';
@@ -29,7 +29,7 @@ export interface ReceiverOptions extends NetworkOptions {
    * @defaultValue 30
    */
   retryAfterSeconds?: number;
-  /** Where the receiver logs; pino fits. @defaultValue {@link silentLogger} */
+  /** Where the receiver logs; pino fits. @defaultValue {@link consoleLogger} (warnings and errors on stderr) */
   logger?: Logger;
   /** Called after each answer, e.g. to count requests in metrics. Must not throw. */
   onResponse?: (outcome: ReceiverOutcome) => void;
@@ -120,7 +120,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const enqueueTimeoutMs = options.enqueueTimeoutMs ?? 2000;
   const retryAfterSeconds = options.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS;
-  const logger = options.logger ?? silentLogger;
+  const logger = options.logger ?? consoleLogger;
   const onResponse = options.onResponse;
   const authenticator = createAuthenticator(options.auth, options);
   if (authenticator.open) {
@@ -145,7 +145,8 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     };
     const refused = authenticator.check(facts);
     if (refused !== undefined) {
-      logger.debug({ url: redactUrl(request.url), remoteAddress: request.remoteAddress }, `Refused: ${refused}`);
+      // At warn: Acadle never sends a wrong token, so a refusal means a wrong URL in its settings, or a stranger.
+      logger.warn({ url: redactUrl(request.url), remoteAddress: request.remoteAddress }, `Refused: ${refused}`);
       throw refused === 'forbidden'
         ? new ReceiverError('forbidden', 'This address may not deliver webhooks')
         : new ReceiverError('unauthorized', UNAUTHORIZED_MESSAGE, { headers: unauthorizedHeaders });

@@ -14,8 +14,43 @@ export interface Logger {
 
 const ignore = () => {};
 
-/** A logger that writes nothing: the default, since a library should not print unasked. */
+/** A logger that writes nothing: give it as `logger` to silence the SDK. */
 export const silentLogger: Logger = { debug: ignore, info: ignore, warn: ignore, error: ignore };
+
+/** An error as a log field: its name, message and code (an `Error` would print as `{}`). */
+function describeError(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const { code } = error as { code?: unknown };
+  return { name: error.name, message: error.message, ...(code === undefined ? {} : { code }) };
+}
+
+function writeLine(level: 'warn' | 'error', fields: object, message: string | undefined): void {
+  const { err, ...rest } = fields as { err?: unknown };
+  let details: string;
+  try {
+    details = JSON.stringify(err === undefined ? rest : { ...rest, err: describeError(err) });
+  } catch {
+    details = '{}';
+  }
+  console.error(`[acadle-webhooks] ${level}: ${message ?? ''} ${details === '{}' ? '' : details}`.trimEnd());
+}
+
+/**
+ * The default logger: warnings and errors on stderr, one line each (a failing handler, a dead letter,
+ * a refused request, a queue that cannot store), debug and info dropped. Give a pino logger (or any
+ * {@link Logger}) for more, or {@link silentLogger} for nothing.
+ *
+ * @example
+ * ```ts
+ * createReceiver({ queue, auth, logger: consoleLogger }); // the same as leaving `logger` out
+ * ```
+ */
+export const consoleLogger: Logger = {
+  debug: ignore,
+  info: ignore,
+  warn: (fields, message) => writeLine('warn', fields, message),
+  error: (fields, message) => writeLine('error', fields, message),
+};
 
 /** `logger.child(bindings)`, or an equivalent wrapper for loggers without `child`. */
 export function childLogger(logger: Logger, bindings: object): Logger {

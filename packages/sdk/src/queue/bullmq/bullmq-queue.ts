@@ -1,4 +1,4 @@
-import { type Delivery, type EnqueueResult, type EventQueue, type Logger, silentLogger } from 'acadle-webhooks';
+import { consoleLogger, type Delivery, type EnqueueResult, type EventQueue, type Logger } from 'acadle-webhooks';
 import type { DefaultJobOptions, PostgresConnectionOptions, Queue, RedisConnectionClient, RedisOptions } from 'bullmq';
 import { withTimeout } from '../../shared/with-timeout.js';
 import { bullmq } from './load-bullmq.js';
@@ -27,7 +27,7 @@ export type BullMQQueueOptions = {
   dedupeTtlMs?: number;
   /** BullMQ job options for every delivery (retention, priority); retries are the worker's business. */
   jobOptions?: Pick<DefaultJobOptions, 'removeOnComplete' | 'removeOnFail' | 'priority'>;
-  /** Where queue errors and a risky Redis eviction policy are logged. @defaultValue {@link silentLogger} */
+  /** Where queue errors and a risky Redis eviction policy are logged. @defaultValue `consoleLogger` (warnings and errors on stderr) */
   logger?: Logger;
 } & (
   | {
@@ -103,7 +103,7 @@ export class BullMQQueue implements EventQueue {
       throw new TypeError('dedupeTtlMs: at least 4 days, so that all of Acadle’s retries (3 days) are recognized');
     }
     this.#jobOptions = options.jobOptions;
-    this.#logger = options.logger ?? silentLogger;
+    this.#logger = options.logger ?? consoleLogger;
     if ('queue' in options) {
       this.#queue = options.queue;
     } else if ('redis' in options) {

@@ -1,9 +1,10 @@
-import { type Delivery, type DeliveryProcessor, type Logger, NonRetryableError, silentLogger } from 'acadle-webhooks';
+import { consoleLogger, type Delivery, type DeliveryProcessor, type Logger, NonRetryableError } from 'acadle-webhooks';
 import type { Job, RedisOptions, Worker } from 'bullmq';
 import { withTimeout } from '../../shared/with-timeout.js';
 import { DEFAULT_QUEUE_NAME, type PostgresConnection } from './bullmq-queue.js';
 import { bullmq } from './load-bullmq.js';
 import { redisOptionsFromUrl } from './redis-options-from-url.js';
+import { throttledErrorLog } from './throttled-error-log.js';
 
 /** How a worker runs and retries deliveries. */
 export type BullMQWorkerOptions = {
@@ -23,7 +24,7 @@ export type BullMQWorkerOptions = {
   stalledIntervalMs?: number;
   /** How long `close()` waits for active deliveries before abandoning them to stalled-job recovery. @defaultValue 10000 */
   closeTimeoutMs?: number;
-  /** Where worker errors and dead letters are logged. @defaultValue {@link silentLogger} */
+  /** Where worker errors and dead letters are logged. @defaultValue `consoleLogger` (warnings and errors on stderr) */
   logger?: Logger;
 } & (
   | {
@@ -61,7 +62,7 @@ export function createBullMQWorker(processor: DeliveryProcessor, options: BullMQ
   const attempts = options.attempts ?? 8;
   const backoffMs = options.backoffMs ?? 1000;
   const maxBackoffMs = options.maxBackoffMs ?? 3_600_000;
-  const logger = options.logger ?? silentLogger;
+  const logger = options.logger ?? consoleLogger;
   const abort = new AbortController();
 
   const run = async (job: Job<Delivery>) => {
@@ -101,7 +102,7 @@ export function createBullMQWorker(processor: DeliveryProcessor, options: BullMQ
           { ...workerOptions, connection: options.postgres },
           bullmq.createPostgresBackend,
         ) as unknown as Worker<Delivery>);
-  worker.on('error', (error) => logger.warn({ err: error }, 'BullMQ worker error'));
+  worker.on('error', throttledErrorLog(logger, 'BullMQ worker error'));
   worker.on('failed', (job, error) => {
     if (job && error instanceof bullmq.UnrecoverableError) {
       logger.error(

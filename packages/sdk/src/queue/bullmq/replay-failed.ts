@@ -1,30 +1,16 @@
-import type { Delivery } from 'acadle-webhooks';
-import type { Job, Queue } from 'bullmq';
-import type { BullMQQueue } from './bullmq-queue.js';
+import {
+  type BullMQDeadLetter,
+  type DeadLetterFilter,
+  type DeadLetterSource,
+  findDeadLetterJobs,
+  toDeadLetter,
+} from './list-dead-letters.js';
 
 /** Which dead letters to replay; all when empty. */
-export interface ReplayFilter {
-  /** Only deliveries of this event type. */
-  type?: string;
-  /** Only deliveries that failed at or after this time. */
-  since?: Date | string;
-  /** Only these event ids. */
-  ids?: readonly string[];
-}
+export type ReplayFilter = DeadLetterFilter;
 
-/** A dead letter put back in the queue. */
-export interface ReplayedDelivery {
-  /** The BullMQ job id, unchanged by the replay. */
-  jobId: string;
-  /** Acadle's event id. */
-  eventId: string;
-  /** The event type. */
-  eventType: string;
-  /** Why the job had failed. */
-  failedReason: string;
-}
-
-const PAGE_SIZE = 200;
+/** A dead letter put back in the queue, as it was before the replay (its reason and attempts made). */
+export type ReplayedDelivery = BullMQDeadLetter;
 
 /**
  * Puts dead letters (jobs in BullMQ's failed set) back in the queue with their attempts reset,
@@ -40,40 +26,20 @@ const PAGE_SIZE = 200;
  */
 export async function replayFailed(options: {
   /** The queue whose failed set to replay: a `BullMQQueue`, or a BullMQ queue of the same name. */
-  queue: BullMQQueue | Queue;
+  queue: DeadLetterSource;
   /** Which dead letters to replay; all when unset. */
   filter?: ReplayFilter;
   /** Only list what would be replayed. @defaultValue false */
   dryRun?: boolean;
 }): Promise<ReplayedDelivery[]> {
-  const queue = 'queue' in options.queue && !('add' in options.queue) ? options.queue.queue : (options.queue as Queue);
-  const { type, ids } = options.filter ?? {};
-  const since = options.filter?.since === undefined ? undefined : new Date(options.filter.since).getTime();
-  const wanted = ids === undefined ? undefined : new Set(ids);
-  const matches: Job<Delivery>[] = [];
   // Collect first, then retry: retrying while paging would shift the pages under us.
-  for (let start = 0; ; start += PAGE_SIZE) {
-    const page = (await queue.getFailed(start, start + PAGE_SIZE - 1)) as Job<Delivery>[];
-    for (const job of page) {
-      if (!job) continue;
-      if (type !== undefined && job.data.type !== type) continue;
-      if (wanted !== undefined && !wanted.has(job.data.id)) continue;
-      if (since !== undefined && (job.finishedOn ?? 0) < since) continue;
-      matches.push(job);
-    }
-    if (page.length < PAGE_SIZE) break;
-  }
+  const jobs = await findDeadLetterJobs(options.queue, options.filter);
   const replayed: ReplayedDelivery[] = [];
-  for (const job of matches) {
+  for (const job of jobs) {
     // Read before retrying: `retry` clears the reason on the job object.
-    const entry = {
-      jobId: String(job.id),
-      eventId: job.data.id,
-      eventType: job.data.type,
-      failedReason: job.failedReason,
-    };
+    const deadLetter = toDeadLetter(job);
     if (!options.dryRun) await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
-    replayed.push(entry);
+    replayed.push(deadLetter);
   }
   return replayed;
 }

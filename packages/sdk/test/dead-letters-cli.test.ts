@@ -1,0 +1,343 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createProcessor, type Delivery, silentLogger } from 'acadle-webhooks';
+import { createEvent } from 'acadle-webhooks/testing';
+import {
+  freePort,
+  type PostgresServer,
+  type RedisServer,
+  startPostgres,
+  startRedis,
+  waitFor,
+} from 'acadle-webhooks-test-harness';
+import type { CliIo } from '../src/cli/cli-io.js';
+import { runCli } from '../src/cli/run-cli.js';
+import {
+  BullMQQueue,
+  type BullMQQueueOptions,
+  type BullMQWorkerOptions,
+  createBullMQWorker,
+  DEFAULT_QUEUE_NAME,
+} from '../src/queue/bullmq/index.js';
+
+jest.setTimeout(30_000);
+
+function io(): CliIo & { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    stdout: { write: (text: string) => (out += text) },
+    stderr: { write: (text: string) => (err += text) },
+    stdin: (async function* () {})(),
+    out: () => out,
+    err: () => err,
+  };
+}
+
+/** Runs the command line in-process; the output with the exit code. */
+async function cli(...args: string[]) {
+  const streams = io();
+  const code = await runCli(args, streams);
+  return { code, out: streams.out(), err: streams.err() };
+}
+
+const REQUEST = { remoteAddress: '203.0.113.7', userAgent: 'Acadle-Webhooks/1.0', contentType: 'application/json' };
+
+function delivery(body: object): Delivery {
+  const text = JSON.stringify(body);
+  const { id, type } = JSON.parse(text);
+  return { id, type, body: text, receivedAt: new Date().toISOString(), request: REQUEST };
+}
+
+type Connection = { redis: string } | { postgres: { connectionString: string; migrate: true } };
+
+let redis: RedisServer;
+let postgres: PostgresServer;
+let sequence = 0;
+const cleanups: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
+  // The CLI loads the built `acadle-webhooks/bullmq`, as it does once installed: `pnpm test` builds it first.
+  const built = await import('acadle-webhooks/bullmq' as string);
+  if (typeof built.listDeadLetters !== 'function') throw new Error('dist/ is older than src/: run `npx tsup` first');
+});
+afterAll(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
+  await Promise.all([redis?.stop(), postgres?.stop()]);
+});
+
+/**
+ * A queue whose worker runs `user_registered` and `user_course_completed` handlers that throw
+ * while `failing` is set, one attempt each; invalid payloads become dead letters at once.
+ */
+function queueWith(connection: Connection) {
+  sequence += 1;
+  const queueName = `dead-letters-${sequence}-${Date.now()}`;
+  const queue = new BullMQQueue({ ...connection, queueName } as BullMQQueueOptions);
+  const state = { failing: true, processed: [] as { id: string; attempt: number }[] };
+  const handler = (event: { id: string }, context: { attempt: number }) => {
+    if (state.failing) throw new Error('CRM unreachable');
+    state.processed.push({ id: event.id, attempt: context.attempt });
+  };
+  // Silent: these dead letters are made on purpose.
+  const worker = createBullMQWorker(
+    createProcessor({ handlers: { user_registered: handler, user_course_completed: handler }, logger: silentLogger }),
+    { ...connection, queueName, attempts: 1, logger: silentLogger } as BullMQWorkerOptions,
+  );
+  cleanups.push(
+    () => worker.close(),
+    () => queue.close(),
+  );
+  /** Enqueues the bodies and waits until the failed set holds `total` dead letters. */
+  async function deadLetter(bodies: object[], total: number) {
+    for (const body of bodies) await queue.enqueue(delivery(body));
+    await waitFor(`${total} dead letters`, async () => (await queue.queue.getFailedCount()) === total);
+  }
+  return { queue, queueName, state, deadLetter };
+}
+
+describe('acadle-webhooks dead-letters on Redis', () => {
+  const registered = createEvent('user_registered');
+  const completed = createEvent('user_course_completed');
+  const invalid = createEvent('user_registered', { data: { user: { created_at: 'not a date' } } });
+  let fixture: ReturnType<typeof queueWith>;
+  let between: string;
+  let args: string[];
+
+  beforeAll(async () => {
+    fixture = queueWith({ redis: redis.url });
+    await fixture.deadLetter([registered, completed], 2);
+    between = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await fixture.deadLetter([invalid], 3);
+    args = ['--redis', redis.url, '--queue', fixture.queueName];
+  });
+
+  it('lists each dead letter: job id, event id, type, attempts, failure time and last error', async () => {
+    const { code, out } = await cli('dead-letters', 'list', ...args);
+    expect(code).toBe(0);
+    const lines = out.trim().split('\n');
+    expect(lines[0]).toMatch(/^job id\s+event id\s+event type\s+attempts\s+failed at\s+last error$/);
+    expect(lines).toHaveLength(5);
+    expect(lines.at(-1)).toBe('3 dead letters.');
+    const [failed] = (await fixture.queue.queue.getFailed()).filter((job) => job?.data.id === registered.id);
+    const row = lines.find((line) => line.includes(registered.id));
+    expect(row).toMatch(
+      new RegExp(
+        `^${failed?.id}\\s+${registered.id}\\s+user_registered\\s+1\\s+${new Date(failed?.finishedOn ?? 0).toISOString()}\\s+Gave up after 1 attempts: CRM unreachable$`,
+      ),
+    );
+    expect(lines.find((line) => line.includes(invalid.id))).toContain('data.user.created_at');
+  });
+
+  it('prints a JSON array with --json', async () => {
+    const { code, out } = await cli('dead-letters', 'list', ...args, '--json');
+    expect(code).toBe(0);
+    const entries = JSON.parse(out);
+    expect(entries).toHaveLength(3);
+    const jobs = await fixture.queue.queue.getFailed();
+    for (const job of jobs) {
+      expect(entries).toContainEqual({
+        jobId: job?.id,
+        eventId: job?.data.id,
+        eventType: job?.data.type,
+        attemptsMade: 1,
+        failedReason: job?.failedReason,
+        failedAt: new Date(job?.finishedOn ?? 0).toISOString(),
+      });
+    }
+  });
+
+  it('says "No dead letters." for a queue without any', async () => {
+    const { code, out } = await cli('dead-letters', 'list', '--redis', redis.url, '--queue', 'no-such-queue');
+    expect(code).toBe(0);
+    expect(out).toBe('No dead letters.\n');
+  });
+
+  it.each([
+    ['--type', () => ['--type', 'user_course_completed'], () => [completed.id]],
+    ['--id (repeatable)', () => ['--id', registered.id, '--id', invalid.id], () => [registered.id, invalid.id]],
+    ['--since', () => ['--since', between], () => [invalid.id]],
+  ])('picks dead letters with %s', async (_, filter, expected) => {
+    const { code, out } = await cli('dead-letters', 'list', ...args, ...filter(), '--json');
+    expect(code).toBe(0);
+    expect(JSON.parse(out).map((entry: { eventId: string }) => entry.eventId)).toEqual(
+      expect.arrayContaining(expected()),
+    );
+    expect(JSON.parse(out)).toHaveLength(expected().length);
+  });
+
+  it('shows one dead letter in full: its stored body, exactly, and the request metadata', async () => {
+    const { code, out } = await cli('dead-letters', 'show', invalid.id, ...args);
+    expect(code).toBe(0);
+    expect(out).toMatch(new RegExp(`^event id\\s+${invalid.id}$`, 'm'));
+    expect(out).toMatch(/^attempts made\s+1$/m);
+    expect(out).toMatch(/^remote address\s+203\.0\.113\.7$/m);
+    expect(out).toMatch(/^user agent\s+Acadle-Webhooks\/1\.0$/m);
+    expect(out.endsWith(`body (as received):\n${JSON.stringify(invalid)}\n`)).toBe(true);
+
+    const json = await cli('dead-letters', 'show', invalid.id, ...args, '--json');
+    expect(JSON.parse(json.out)).toEqual([
+      expect.objectContaining({ eventId: invalid.id, body: JSON.stringify(invalid), request: REQUEST }),
+    ]);
+  });
+
+  it('exits 1 with one line when show finds no such dead letter', async () => {
+    const { code, out, err } = await cli('dead-letters', 'show', 'no-such-event', ...args);
+    expect(code).toBe(1);
+    expect(out).toBe('');
+    expect(err).toBe(`Error: No dead letter with event id "no-such-event" in queue "${fixture.queueName}"\n`);
+  });
+
+  it('changes nothing with replay --dry-run, and says what it would replay', async () => {
+    const { code, out } = await cli('dead-letters', 'replay', ...args, '--dry-run');
+    expect(code).toBe(0);
+    expect(out).toContain(registered.id);
+    expect(out.trim().split('\n').at(-1)).toBe('Would replay 3 dead letters.');
+    expect(await fixture.queue.queue.getFailedCount()).toBe(3);
+  });
+
+  it('replays the chosen dead letters: ids kept, attempts reset, processed by a worker that now succeeds', async () => {
+    const { queue, state, deadLetter } = queueWith({ redis: redis.url });
+    const first = createEvent('user_registered');
+    const second = createEvent('user_course_completed');
+    await deadLetter([first, second], 2);
+    const [job] = (await queue.queue.getFailed()).filter((failed) => failed?.data.id === first.id);
+    state.failing = false;
+
+    const { code, out } = await cli(
+      'dead-letters',
+      'replay',
+      '--redis',
+      redis.url,
+      '--queue',
+      queue.queue.name,
+      '--id',
+      first.id,
+    );
+    expect(code).toBe(0);
+    expect(out).toContain(`${job?.id}`);
+    expect(out.trim().split('\n').at(-1)).toBe('Replayed 1 dead letter.');
+    await waitFor('the replayed event processed', () => state.processed.length === 1);
+    expect(state.processed).toEqual([{ id: first.id, attempt: 1 }]);
+    expect(await queue.queue.getFailedCount()).toBe(1);
+    expect((await queue.queue.getJob(String(job?.id)))?.data.id).toBe(first.id);
+
+    const rest = await cli('dead-letters', 'replay', '--redis', redis.url, '--queue', queue.queue.name, '--json');
+    expect(JSON.parse(rest.out)).toEqual([expect.objectContaining({ eventId: second.id, attemptsMade: 1 })]);
+    await waitFor('both processed', () => state.processed.length === 2);
+    expect(await queue.queue.getFailedCount()).toBe(0);
+  });
+
+  it.each([
+    [[], 'Error: Name where the queue is: --redis redis://127.0.0.1:6379 or --postgres'],
+    [
+      ['--redis', 'redis://127.0.0.1:1', '--postgres', 'postgres://u@127.0.0.1:1/d'],
+      'Error: Use --redis or --postgres, not both',
+    ],
+    [['--redis', 'localhost:6379'], 'Error: Invalid --redis "localhost:6379": expected a URL such as redis://'],
+    [
+      ['--redis', 'redis://127.0.0.1:1', '--since', 'yesterday'],
+      'Error: Invalid --since "yesterday": expected an ISO 8601 time',
+    ],
+  ])('refuses %j with one line, before connecting', async (options, message) => {
+    const { code, out, err } = await cli('dead-letters', 'list', ...options);
+    expect(code).toBe(1);
+    expect(out).toBe('');
+    expect(err.split('\n')).toEqual([expect.stringContaining(message), '']);
+  });
+
+  it('says in one line that nothing answers where Redis should be', async () => {
+    const port = await freePort();
+    const { code, err } = await cli('dead-letters', 'list', '--redis', `redis://127.0.0.1:${port}`);
+    expect(code).toBe(1);
+    expect(err).toBe(
+      `Error: Cannot read the queue from Redis at redis://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}\n`,
+    );
+  });
+});
+
+describe('acadle-webhooks dead-letters on PostgreSQL', () => {
+  it('lists and replays dead letters', async () => {
+    const { user, password, host, port, database } = postgres.connection;
+    const url = `postgres://${user}:${encodeURIComponent(password)}@${host}:${port}/${database}`;
+    const { queue, state, deadLetter } = queueWith({ postgres: { connectionString: url, migrate: true } });
+    const event = createEvent('user_course_completed');
+    await deadLetter([event], 1);
+    const args = ['--postgres', url, '--queue', queue.queue.name];
+
+    const listed = await cli('dead-letters', 'list', ...args, '--json');
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.out)).toEqual([
+      expect.objectContaining({ eventId: event.id, eventType: 'user_course_completed', attemptsMade: 1 }),
+    ]);
+
+    state.failing = false;
+    const replayed = await cli('dead-letters', 'replay', ...args);
+    expect(replayed.out.trim().split('\n').at(-1)).toBe('Replayed 1 dead letter.');
+    await waitFor('the replayed event processed', () => state.processed.length === 1);
+    expect(await queue.queue.getFailedCount()).toBe(0);
+  });
+
+  it('says in one line that a database without BullMQ tables is likely the wrong one', async () => {
+    const { user, password, host, port } = postgres.connection;
+    const url = `postgres://${user}:${encodeURIComponent(password)}@${host}:${port}/template1`;
+    const { code, err } = await cli('dead-letters', 'list', '--postgres', url);
+    expect(code).toBe(1);
+    expect(err).toBe(
+      `Error: Cannot read the queue from PostgreSQL at ${url.replace(encodeURIComponent(password), '***')}: no BullMQ queue was ever stored there (its schema is missing); is it the database your server uses?\n`,
+    );
+  });
+});
+
+describe('acadle-webhooks dead-letters without its peers', () => {
+  /** The built package alone in a project, with its dependencies but none of its optional peers. */
+  function installedWithoutPeers(): string {
+    const project = mkdtempSync(join(tmpdir(), 'acadle-no-peers-'));
+    const installed = join(project, 'node_modules', 'acadle-webhooks');
+    mkdirSync(installed, { recursive: true });
+    cpSync(join(__dirname, '..', 'package.json'), join(installed, 'package.json'));
+    cpSync(join(__dirname, '..', 'dist'), join(installed, 'dist'), { recursive: true });
+    for (const dependency of ['commander', 'zod', 'cli-progress'])
+      symlinkSync(
+        realpathSync(join(__dirname, '..', 'node_modules', dependency)),
+        join(project, 'node_modules', dependency),
+      );
+    cleanups.push(async () => rmSync(project, { recursive: true, force: true }));
+    return installed;
+  }
+
+  it('runs the other commands and --version, and says in one line what dead-letters needs', () => {
+    const installed = installedWithoutPeers();
+    // Without the NODE_PATH that pnpm's bin shims set (it reaches every package of the workspace).
+    const { NODE_PATH: _, ...env } = process.env;
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, [join(installed, 'dist', 'cli', 'index.js'), ...args], { encoding: 'utf8', env });
+    expect(JSON.parse(run('example', 'user_registered').stdout).type).toBe('user_registered');
+    // The built file reads the package.json at the package root, next to dist/.
+    expect(run('--version').stdout).toBe(
+      `${JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')).version}\n`,
+    );
+    const redisRun = run('dead-letters', 'list', '--redis', redis.url);
+    expect(redisRun.status).toBe(1);
+    expect(redisRun.stderr).toBe('Error: dead-letters needs bullmq and ioredis: npm install bullmq ioredis\n');
+    const postgresRun = run('dead-letters', 'replay', '--postgres', 'postgres://u@127.0.0.1:1/d');
+    expect(postgresRun.stderr).toBe('Error: dead-letters --postgres needs bullmq and pg: npm install bullmq pg\n');
+  });
+});
+
+describe('acadle-webhooks --version', () => {
+  it.each(['--version', '-V'])('prints the version from package.json with %s', async (flag) => {
+    const { version } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8'));
+    expect(await cli(flag)).toEqual({ code: 0, out: `${version}\n`, err: '' });
+  });
+
+  it("names the SDK's default queue in dead-letters' help", async () => {
+    const { code, out } = await cli('dead-letters', 'list', '--help');
+    expect(code).toBe(0);
+    expect(out).toContain(`(default: "${DEFAULT_QUEUE_NAME}")`);
+  });
+});
