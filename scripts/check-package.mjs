@@ -14,6 +14,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -466,6 +467,19 @@ async function main() {
       });
       return `a NonRetryableError from the ES module build dead-letters at once in the CommonJS queue: ${stdout.trim()}`;
     });
+    await check('dead-letters list and replay (npx) against a real redis-server', async () => {
+      const redis = await startRedis(temp);
+      try {
+        const { stdout } = await runOrThrow('node dead-letters.mjs failed', process.execPath, ['dead-letters.mjs'], {
+          cwd: project,
+          env: { ...childEnv, REDIS_URL: redis.url },
+          timeoutMs: 60_000,
+        });
+        return stdout.trim();
+      } finally {
+        await redis.stop();
+      }
+    });
     await checkWithoutPeers(temp, tarball);
     // The three compilations run at once; each line shows the time of the whole batch.
     const typeChecksStarted = performance.now();
@@ -490,6 +504,39 @@ async function main() {
   } finally {
     cleanUp();
   }
+}
+
+/** A throwaway redis-server on a free loopback port (Debian's; `pnpm test` installs it). */
+async function startRedis(temp) {
+  const port = await new Promise((resolvePort, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = server.address();
+      server.close(() => resolvePort(free));
+    });
+    server.once('error', reject);
+  });
+  const dir = mkdtempSync(join(temp, 'redis-'));
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''], {
+    stdio: 'ignore',
+  });
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const open = await new Promise((resolveOpen) => {
+      const socket = connect(port, '127.0.0.1', () => resolveOpen(socket.end() && true)).once('error', () =>
+        resolveOpen(false),
+      );
+    });
+    if (open) break;
+    if (Date.now() > deadline || child.exitCode !== null) throw new CheckError('redis-server did not start');
+    await new Promise((resolveWait) => setTimeout(resolveWait, 50));
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise((resolveStop) =>
+        child.exitCode === null ? child.once('exit', resolveStop).kill('SIGKILL') : resolveStop(),
+      ),
+  };
 }
 
 /** A fresh project with the tarball and `dependencies`, plain npm. */

@@ -1,4 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { DEFAULT_QUEUE_NAME } from '../queue/bullmq/default-queue-name.js';
 import { CliError, type CliIo } from './cli-io.js';
 import { type DeadLettersOptions, deadLettersCommand } from './dead-letters-command.js';
 import { exampleCommand } from './example-command.js';
@@ -21,15 +22,12 @@ function ratio(value: string): number {
 
 const repeatable = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
-// Not DEFAULT_QUEUE_NAME itself: importing it would load bullmq for every command (a test checks the two agree).
-const DEFAULT_QUEUE_NAME_FOR_HELP = 'acadle-webhooks';
-
 /** The options every `dead-letters` command takes: where the queue is, and `--json`. */
 function withStoreOptions(command: Command): Command {
   return command
     .option('--redis <url>', 'the Redis holding the queue, e.g. redis://127.0.0.1:6379')
     .option('--postgres <url>', 'the PostgreSQL holding the queue, e.g. postgres://user:password@127.0.0.1:5432/db')
-    .option('--queue <name>', `BullMQ queue name (default: "${DEFAULT_QUEUE_NAME_FOR_HELP}")`)
+    .option('--queue <name>', `BullMQ queue name (default: "${DEFAULT_QUEUE_NAME}")`)
     .option('--json', 'machine-readable output: a JSON array');
 }
 

@@ -1,6 +1,7 @@
 import { consoleLogger, type Delivery, type EnqueueResult, type EventQueue, type Logger } from 'acadle-webhooks';
 import type { DefaultJobOptions, PostgresConnectionOptions, Queue, RedisConnectionClient, RedisOptions } from 'bullmq';
 import { withTimeout } from '../../shared/with-timeout.js';
+import { DEFAULT_QUEUE_NAME } from './default-queue-name.js';
 import { bullmq } from './load-bullmq.js';
 import { redisOptionsFromUrl } from './redis-options-from-url.js';
 
@@ -14,9 +15,6 @@ function jobIdFor(delivery: Delivery): string {
   const random = Math.floor(Math.random() * 36 ** 6).toString(36);
   return `evt-${Buffer.from(delivery.id).toString('base64url')}-${Date.parse(delivery.receivedAt).toString(36)}${random}`;
 }
-
-/** The queue all deliveries go through unless told otherwise. */
-export const DEFAULT_QUEUE_NAME = 'acadle-webhooks';
 
 /** The PostgreSQL connection of BullMQ's Postgres backend: a connection string, a pool config, or a `pg.Pool`. */
 export type PostgresConnection = PostgresConnectionOptions;

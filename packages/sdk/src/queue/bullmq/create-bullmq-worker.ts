@@ -1,7 +1,8 @@
 import { consoleLogger, type Delivery, type DeliveryProcessor, type Logger, NonRetryableError } from 'acadle-webhooks';
 import type { Job, RedisOptions, Worker } from 'bullmq';
 import { withTimeout } from '../../shared/with-timeout.js';
-import { DEFAULT_QUEUE_NAME, type PostgresConnection } from './bullmq-queue.js';
+import type { PostgresConnection } from './bullmq-queue.js';
+import { DEFAULT_QUEUE_NAME } from './default-queue-name.js';
 import { bullmq } from './load-bullmq.js';
 import { redisOptionsFromUrl } from './redis-options-from-url.js';
 import { throttledErrorLog } from './throttled-error-log.js';

@@ -4,8 +4,9 @@
  * @packageDocumentation
  * @module acadle-webhooks/bullmq
  */
-export { BullMQQueue, type BullMQQueueOptions, DEFAULT_QUEUE_NAME, type PostgresConnection } from './bullmq-queue.js';
+export { BullMQQueue, type BullMQQueueOptions, type PostgresConnection } from './bullmq-queue.js';
 export { type BullMQWorker, type BullMQWorkerOptions, createBullMQWorker } from './create-bullmq-worker.js';
+export { DEFAULT_QUEUE_NAME } from './default-queue-name.js';
 export {
   type BullMQDeadLetter,
   type DeadLetterFilter,
