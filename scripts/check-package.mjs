@@ -480,6 +480,21 @@ async function main() {
         await redis.stop();
       }
     });
+    await check("README's handler test runs with node --test", async () => {
+      const index = README_EXAMPLES.findIndex((example) => example.includes('deliver('));
+      assert(index !== -1, 'the README has no example that calls deliver');
+      const source = `readme-example-${index + 1}.mts`;
+      const tsc = join(project, 'node_modules', 'typescript', 'bin', 'tsc');
+      const compile = ['--module', 'node16', '--target', 'es2022', '--outDir', 'readme-out', '--skipLibCheck', source];
+      await runOrThrow('the example does not compile', process.execPath, [tsc, ...compile], { cwd: project });
+      const compiled = join('readme-out', source.replace(/\.mts$/, '.mjs'));
+      const { stdout } = await runOrThrow('the example fails', process.execPath, ['--test', compiled], {
+        cwd: project,
+      });
+      const passed = /# pass (\d+)/.exec(stdout)?.[1];
+      assert(Number(passed) > 0 && /# fail 0/.test(stdout), `node --test: ${stdout.slice(-300)}`);
+      return `${passed} tests pass, from the packed package`;
+    });
     await checkWithoutPeers(temp, tarball);
     // The three compilations run at once; each line shows the time of the whole batch.
     const typeChecksStarted = performance.now();
