@@ -4,6 +4,7 @@ import type { EventType } from '../events/event-types.js';
 import { parseEvent } from '../events/parse-event.js';
 import { childLogger, consoleLogger, type Logger } from '../shared/logger.js';
 import type { Delivery, ProcessContext } from './event-queue.js';
+import { logOutcome } from './log-outcome.js';
 import { NonRetryableError } from './non-retryable-error.js';
 
 /** What a handler knows besides the event. */
@@ -77,30 +78,6 @@ export interface ProcessorOptions {
   logger?: Logger;
 }
 
-const MESSAGES: Record<ProcessResult, string> = {
-  handled: 'Delivery handled',
-  no_handler: 'No handler for this event type: completed',
-  unknown: 'Unknown event type: completed',
-  invalid: 'Invalid delivery: moved to dead letters',
-  failed: 'Handler failed: the queue will retry or give up',
-};
-
-/** The default `onOutcome`: one line per attempt, at a level that says whether anyone should look. */
-function logOutcome(logger: Logger, outcome: ProcessOutcome): void {
-  const { result, error, ...fields } = outcome;
-  const line = { ...fields, result };
-  if (result === 'invalid') {
-    const { code, issues } = error as { code?: unknown; issues?: unknown };
-    logger.warn({ ...line, code, issues }, MESSAGES[result]);
-  } else if (result === 'failed') {
-    logger.warn({ ...line, err: error }, MESSAGES[result]);
-  } else if (result === 'unknown') {
-    logger.info(line, MESSAGES[result]);
-  } else {
-    logger.debug(line, MESSAGES[result]);
-  }
-}
-
 /**
  * What `createProcessor` returns: the `DeliveryProcessor` queues call, which throws so that they retry
  * or dead-letter, plus `run`, which resolves with the outcome instead.
@@ -123,6 +100,24 @@ export interface Processor {
    * ```
    */
   run(delivery: Delivery, context?: ProcessContext): Promise<ProcessOutcome>;
+}
+
+/** The outcome of an attempt at `delivery` that began at `started` (`performance.now()`). */
+export function outcomeOf(
+  delivery: Delivery,
+  attempt: number,
+  started: number,
+  result: ProcessResult,
+  error?: unknown,
+): ProcessOutcome {
+  return {
+    result,
+    eventId: delivery.id,
+    eventType: delivery.type,
+    attempt,
+    durationMs: performance.now() - started,
+    ...(error === undefined ? {} : { error }),
+  };
 }
 
 /**
@@ -166,14 +161,7 @@ export function createProcessor(options: ProcessorOptions): Processor {
   ): Promise<ProcessOutcome> => {
     const started = performance.now();
     const outcome = (result: ProcessResult, error?: unknown): ProcessOutcome =>
-      report({
-        result,
-        eventId: delivery.id,
-        eventType: delivery.type,
-        attempt: processContext.attempt,
-        durationMs: performance.now() - started,
-        ...(error === undefined ? {} : { error }),
-      });
+      report(outcomeOf(delivery, processContext.attempt, started, result, error));
     const parsed = parseEvent(delivery.body);
     if (!parsed.ok) return outcome('invalid', parsed.error);
     const { event } = parsed;

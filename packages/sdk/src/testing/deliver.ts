@@ -1,5 +1,5 @@
 import { parseEnvelope } from '../events/parse-envelope.js';
-import type { ProcessOutcome, Processor, ProcessResult } from '../queue/create-processor.js';
+import { outcomeOf, type ProcessOutcome, type Processor } from '../queue/create-processor.js';
 import type { Delivery, DeliveryProcessor, ProcessContext } from '../queue/event-queue.js';
 
 /** How `deliver` runs the attempt. */
@@ -42,19 +42,11 @@ export async function deliver(
   if ('run' in processor && typeof processor.run === 'function') return processor.run(delivery, context);
 
   const started = performance.now();
-  const outcome = (result: ProcessResult, error?: unknown): ProcessOutcome => ({
-    result,
-    eventId: delivery.id,
-    eventType: delivery.type,
-    attempt: context.attempt,
-    durationMs: performance.now() - started,
-    ...(error === undefined ? {} : { error }),
-  });
   try {
     await processor(delivery, context);
-    return outcome('handled');
+    return outcomeOf(delivery, context.attempt, started, 'handled');
   } catch (error) {
-    return outcome('failed', error);
+    return outcomeOf(delivery, context.attempt, started, 'failed', error);
   }
 }
 
