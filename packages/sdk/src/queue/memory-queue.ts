@@ -72,7 +72,8 @@ export class MemoryQueue implements EventQueue {
   readonly #active = new Set<Promise<void>>();
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #deadLetters: DeadLetter[] = [];
-  readonly #abort = new AbortController();
+  // Made at the first use: Cloudflare Workers forbid creating one at global scope, where a queue often is.
+  #abortController: AbortController | undefined;
   readonly #idleWaiters: (() => void)[] = [];
   readonly #options: Required<MemoryQueueOptions>;
   #processed = 0;
@@ -104,6 +105,11 @@ export class MemoryQueue implements EventQueue {
     this.#waiting.push({ delivery, attempt: 1 });
     this.#drain();
     return { duplicate: false };
+  }
+
+  get #abort(): AbortController {
+    this.#abortController ??= new AbortController();
+    return this.#abortController;
   }
 
   /** Whether `id` was seen within the dedupe window; forgets the ids whose window has passed. */

@@ -1,5 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { BlockList, isIP } from 'node:net';
+import { equalDigests } from './equal-digests.js';
+import { IpRanges } from './ip-ranges.js';
 
 /** Who may deliver: the secret URL token(s), and optionally Basic credentials and source addresses. */
 export interface AuthOptions {
@@ -34,35 +34,32 @@ interface RequestFacts {
 
 const TOKEN_PATTERN = /^[A-Za-z0-9._~-]{16,256}$/;
 
-const digest = (value: string) => createHash('sha256').update(value).digest();
+const encoder = new TextEncoder();
+// Not fatal: bytes that are not UTF-8 become U+FFFD, as `Buffer#toString` made them, and cannot match.
+const decoder = new TextDecoder();
+
+/** The SHA-256 digest of `value` (UTF-8), with Web Crypto so that every runtime has it. */
+async function digest(value: string): Promise<Uint8Array> {
+  return new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', encoder.encode(value)));
+}
 
 /** One compare per configured secret, never stopping early, so timing reveals neither match nor position. */
-function matchesAny(candidate: string | undefined, digests: readonly Buffer[]): boolean {
-  const candidateDigest = digest(candidate ?? '');
+async function matchesAny(candidate: string | undefined, digests: readonly Uint8Array[]): Promise<boolean> {
+  const candidateDigest = await digest(candidate ?? '');
   let matched = false;
-  for (const expected of digests) matched = timingSafeEqual(candidateDigest, expected) || matched;
+  for (const expected of digests) matched = equalDigests(candidateDigest, expected) || matched;
   return matched && candidate !== undefined;
 }
 
-function toBlockList(entries: readonly string[], option: string): BlockList {
-  const list = new BlockList();
-  for (const entry of entries) {
-    const [address = '', prefix] = entry.split('/');
-    const family = isIP(address);
-    if (family === 0) throw new TypeError(`${option}: "${entry}" is not an IP address or CIDR range`);
-    const type = family === 4 ? 'ipv4' : 'ipv6';
-    const bits = prefix === undefined ? (family === 4 ? 32 : 128) : Number(prefix);
-    if (!Number.isInteger(bits) || bits < 0 || bits > (family === 4 ? 32 : 128)) {
-      throw new TypeError(`${option}: "${entry}" has an invalid prefix length`);
-    }
-    list.addSubnet(address, bits, type);
+/** The `user:password` of a Basic `Authorization` header, or `undefined` when it has none or is not base64. */
+function basicCredentials(header: string | undefined): string | undefined {
+  if (header === undefined || !header.startsWith('Basic ')) return undefined;
+  try {
+    const binary = atob(header.slice(6));
+    return decoder.decode(Uint8Array.from(binary, (character) => character.charCodeAt(0)));
+  } catch {
+    return undefined; // not base64: no credentials, refused like missing ones
   }
-  return list;
-}
-
-function contains(list: BlockList, address: string | undefined): boolean {
-  const family = address === undefined ? 0 : isIP(address);
-  return family !== 0 && list.check(address as string, family === 4 ? 'ipv4' : 'ipv6');
 }
 
 /** The token of a request: the `token` query parameter, else the last path segment (a trailing slash ignored). */
@@ -98,17 +95,24 @@ export function createAuthenticator(auth: AuthOptions | 'none', network: Network
       }
     }
   }
-  const tokenDigests = auth === 'none' ? [] : auth.tokens.map(digest);
-  const basic = auth !== 'none' && auth.basic ? [digest(`${auth.basic.username}:${auth.basic.password}`)] : undefined;
-  const allowed = network.allowedIps ? toBlockList(network.allowedIps, 'allowedIps') : undefined;
-  const proxies = network.trustedProxies ? toBlockList(network.trustedProxies, 'trustedProxies') : undefined;
+  const basic = auth !== 'none' && auth.basic ? `${auth.basic.username}:${auth.basic.password}` : undefined;
+  const allowed = network.allowedIps ? new IpRanges(network.allowedIps, 'allowedIps') : undefined;
+  const proxies = network.trustedProxies ? new IpRanges(network.trustedProxies, 'trustedProxies') : undefined;
+  // Web Crypto digests are asynchronous. Computed at the first request, not at creation: creating a
+  // receiver (often at module scope) starts no work, and a runtime without Web Crypto gets a 503 per
+  // request instead of an unhandled rejection.
+  let secretDigests: Promise<{ tokens: Uint8Array[]; basic: Uint8Array[] | undefined }> | undefined;
+  const digestSecrets = async () => ({
+    tokens: auth === 'none' ? [] : await Promise.all(auth.tokens.map(digest)),
+    basic: basic === undefined ? undefined : [await digest(basic)],
+  });
 
   function clientAddress(facts: RequestFacts): string | undefined {
     let address = facts.remoteAddress;
     if (proxies === undefined || facts.forwardedFor === undefined) return address;
     const hops = facts.forwardedFor.split(',');
     // Walk back from the nearest hop while it is a proxy we trust; the first other is the client.
-    for (let index = hops.length - 1; index >= 0 && contains(proxies, address); index -= 1) {
+    for (let index = hops.length - 1; index >= 0 && proxies.includes(address); index -= 1) {
       address = hops[index]?.trim();
     }
     return address;
@@ -119,16 +123,14 @@ export function createAuthenticator(auth: AuthOptions | 'none', network: Network
     open: auth === 'none',
     /** The client address used for the allow-list (after trusted proxies). */
     clientAddress,
-    check(facts: RequestFacts): AuthFailure {
-      if (allowed !== undefined && !contains(allowed, clientAddress(facts))) return 'forbidden';
+    async check(facts: RequestFacts): Promise<AuthFailure> {
+      if (allowed !== undefined && !allowed.includes(clientAddress(facts))) return 'forbidden';
       if (auth === 'none') return undefined;
-      if (!matchesAny(tokenOf(facts.url), tokenDigests)) return 'unauthorized';
-      if (basic !== undefined) {
-        const header = facts.authorization ?? '';
-        const credentials = header.startsWith('Basic ')
-          ? Buffer.from(header.slice(6), 'base64').toString('utf8')
-          : undefined;
-        if (!matchesAny(credentials, basic)) return 'unauthorized';
+      secretDigests ??= digestSecrets();
+      const secrets = await secretDigests;
+      if (!(await matchesAny(tokenOf(facts.url), secrets.tokens))) return 'unauthorized';
+      if (secrets.basic !== undefined && !(await matchesAny(basicCredentials(facts.authorization), secrets.basic))) {
+        return 'unauthorized';
       }
       return undefined;
     },

@@ -3,7 +3,7 @@ import type { Delivery, EventQueue } from '../queue/event-queue.js';
 import { consoleLogger, type Logger } from '../shared/logger.js';
 import { withTimeout } from '../shared/with-timeout.js';
 import { type AuthOptions, createAuthenticator, type NetworkOptions } from './create-authenticator.js';
-import { type BodyStream, payloadTooLarge, readBody } from './read-body.js';
+import { type BodyStream, payloadTooLarge, readBody, readWebStream } from './read-body.js';
 import { answer, ReceiverError, type ReceiverErrorCode, respond } from './receiver-error.js';
 import { redactUrl } from './redact-url.js';
 
@@ -43,7 +43,10 @@ export interface ReceiverRequest {
   url: string;
   /** The request headers, names in lower case (as Node.js gives them). */
   headers: Readonly<Record<string, string | string[] | undefined>>;
-  /** The body as a Buffer or string, an object middleware already parsed, or the request stream itself. */
+  /**
+   * The body as bytes (a `Uint8Array`, such as a Buffer) or a string, an object middleware already
+   * parsed, or the request stream itself: a Node.js stream, or a Web `ReadableStream` (`request.body`).
+   */
   body: unknown;
   /** The peer's address, checked against `allowedIps` (after `trustedProxies`). */
   remoteAddress?: string | undefined;
@@ -93,8 +96,16 @@ const header = (value: string | string[] | undefined) => (Array.isArray(value) ?
 
 function isStream(body: unknown): body is BodyStream {
   return (
-    typeof body === 'object' && body !== null && typeof (body as BodyStream).on === 'function' && !Buffer.isBuffer(body)
+    typeof body === 'object' &&
+    body !== null &&
+    typeof (body as BodyStream).on === 'function' &&
+    !ArrayBuffer.isView(body)
   );
+}
+
+// By shape rather than `instanceof ReadableStream`: a stream from another realm or polyfill still reads.
+function isWebStream(body: unknown): body is ReadableStream<Uint8Array> {
+  return typeof body === 'object' && body !== null && typeof (body as ReadableStream).getReader === 'function';
 }
 
 /**
@@ -110,7 +121,7 @@ function isStream(body: unknown): body is BodyStream {
  *   method: 'POST',
  *   url: `/${token}`,
  *   headers: request.headers,
- *   body: request, // or the body as a Buffer or string
+ *   body: request, // or the body as bytes or a string, or a Web ReadableStream
  *   remoteAddress: request.socket.remoteAddress,
  * });
  * ```
@@ -143,7 +154,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
       forwardedFor: header(headers['x-forwarded-for']),
       remoteAddress: request.remoteAddress,
     };
-    const refused = authenticator.check(facts);
+    const refused = await authenticator.check(facts);
     if (refused !== undefined) {
       // At warn: Acadle never sends a wrong token, so a refusal means a wrong URL in its settings, or a stranger.
       logger.warn({ url: redactUrl(request.url), remoteAddress: request.remoteAddress }, `Refused: ${refused}`);
@@ -153,10 +164,10 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     }
 
     let body = request.body;
-    if (isStream(body)) {
+    if (isStream(body) || isWebStream(body)) {
       const declared = Number(header(headers['content-length']));
       if (declared > maxBodyBytes) throw payloadTooLarge(maxBodyBytes);
-      body = await readBody(body, maxBodyBytes);
+      body = isStream(body) ? await readBody(body, maxBodyBytes) : await readWebStream(body, maxBodyBytes);
     }
 
     const parsed = parseEnvelope(body);

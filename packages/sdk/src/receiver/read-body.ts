@@ -25,13 +25,30 @@ export function payloadTooLarge(maxBytes: number): ReceiverError {
   });
 }
 
+const encoder = new TextEncoder();
+
+/** The chunks as one array of `size` bytes; a single chunk is viewed, not copied. */
+function concatenate(chunks: readonly Uint8Array[], size: number): Uint8Array {
+  // A view of this realm's Uint8Array even for a chunk from another (a vm context, a test sandbox),
+  // which `parseEnvelope`'s `instanceof Uint8Array` would otherwise take for a parsed object.
+  const [only] = chunks;
+  if (chunks.length === 1 && only !== undefined) return new Uint8Array(only.buffer, only.byteOffset, only.byteLength);
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
 /**
  * Reads a request body up to `maxBytes`. Past the limit it stops reading and rejects with a
  * `payload_too_large` error: the rest is never buffered, so an endless body costs nothing.
  */
-export function readBody(stream: BodyStream, maxBytes: number): Promise<Buffer> {
+export function readBody(stream: BodyStream, maxBytes: number): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    const chunks: Uint8Array[] = [];
     let size = 0;
     const settle = (error: Error | undefined) => {
       stream.off('data', onData);
@@ -39,11 +56,10 @@ export function readBody(stream: BodyStream, maxBytes: number): Promise<Buffer> 
       stream.off('error', onError);
       stream.off('close', onClose);
       if (error) reject(error);
-      else resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+      else resolve(concatenate(chunks, size));
     };
     const onData = (chunk: Uint8Array | string) => {
-      const bytes =
-        typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
       size += bytes.byteLength;
       if (size > maxBytes) {
         stream.pause();
@@ -62,4 +78,30 @@ export function readBody(stream: BodyStream, maxBytes: number): Promise<Buffer> 
     stream.on('error', onError);
     stream.on('close', onClose);
   });
+}
+
+/**
+ * Reads a Web `ReadableStream` body (a `Request`'s) up to `maxBytes`, as `readBody` reads a Node.js
+ * stream: past the limit it cancels the stream and rejects with a `payload_too_large` error; a
+ * stream that fails (the client went away) rejects with its error.
+ */
+export async function readWebStream(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<Uint8Array> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return concatenate(chunks, size);
+      size += value.byteLength;
+      if (size > maxBytes) {
+        // Not awaited: a source that never settles its cancel must not hold the answer back.
+        reader.cancel().catch(() => {});
+        throw payloadTooLarge(maxBytes);
+      }
+      chunks.push(value);
+    }
+  } finally {
+    reader.releaseLock();
+  }
 }

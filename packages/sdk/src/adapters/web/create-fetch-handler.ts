@@ -1,5 +1,3 @@
-import { Readable } from 'node:stream';
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { type AdapterOptions, receiverFrom } from 'acadle-webhooks';
 import { DEFAULT_PATH, NOT_FOUND, urlUnderPath } from '../mount-path.js';
 
@@ -17,7 +15,7 @@ export type FetchHandler = (request: Request, connection?: ConnectionInfo) => Pr
 
 /**
  * Receives Acadle webhooks as a Web `Request` → `Response` handler, for frameworks built on the
- * Fetch API (Hono, or `Request`-based servers on Node.js). Outside `path` it answers 404.
+ * Fetch API (Hono, or `Request`-based servers); it uses no Node.js built-ins. Outside `path` it answers 404.
  *
  * @example
  * ```ts
@@ -45,8 +43,8 @@ export function createFetchHandler(options: FetchHandlerOptions): FetchHandler {
       method: request.method,
       url,
       headers: Object.fromEntries(request.headers),
-      // A Node stream, so that the receiver's size limit applies while reading, as on the other adapters.
-      body: request.body ? Readable.fromWeb(request.body as NodeReadableStream) : '',
+      // The stream itself, so that the receiver reads it only once authenticated, within its size limit.
+      body: request.body ?? '',
       remoteAddress: connection?.remoteAddress,
     });
     return new Response(answer.body, { status: answer.status, headers: answer.headers });

@@ -1,0 +1,110 @@
+// Starts the app on a runtime other than Node.js, and the checks every runtime must pass.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { describeRecipe, type RunningRecipe } from '../../recipe-contract';
+import { MAX_BODY_BYTES, TOKEN } from '../src/app';
+
+const packageDir = join(__dirname, '..');
+
+/** A runtime's server for the contract: `endpoint`, and the ids its handlers ran for (read over HTTP). */
+export function recipeAt(base: string, stop: () => Promise<void>): RunningRecipe {
+  let handled: string[] = [];
+  return {
+    endpoint: `${base}/webhooks/acadle`,
+    token: TOKEN,
+    maxBodyBytes: MAX_BODY_BYTES,
+    handledIds: () => handled,
+    async idle() {
+      handled = (await (await fetch(`${base}/handled`)).json()) as string[];
+    },
+    stop,
+  };
+}
+
+/** Spawns `command` (a binary of this package's node_modules/.bin) and waits for its `listening <port>` line. */
+export async function spawnServer(command: string, args: string[]): Promise<RunningRecipe> {
+  const child: ChildProcess = spawn(join(packageDir, 'node_modules', '.bin', command), args, {
+    cwd: packageDir,
+    env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let errors = '';
+  child.stderr?.on('data', (chunk) => {
+    errors += chunk;
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let output = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+      const match = /listening (\d+)/.exec(output);
+      if (match) resolve(Number(match[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`${command} exited with ${code}: ${errors}`)));
+  });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    });
+  return recipeAt(`http://127.0.0.1:${port}`, stop);
+}
+
+/** A small deterministic generator (mulberry32), so that a failing fuzz case can be replayed. */
+function random(seed: number) {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let value = Math.imul(state ^ (state >>> 15), 1 | state);
+    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
+    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Runs the recipe contract, then a short fuzz: odd methods, paths, headers and bodies never get a 5xx but 503. */
+export function describeRuntime(name: string, start: () => Promise<RunningRecipe>): void {
+  describeRecipe(name, start);
+
+  describe(`${name}: a short fuzz`, () => {
+    let app: RunningRecipe;
+    beforeAll(async () => {
+      app = await start();
+    });
+    afterAll(async () => {
+      await app?.stop();
+    });
+
+    it('answers 200 bodies it should and no 5xx but 503 to 150 generated requests, and keeps serving', async () => {
+      const next = random(15);
+      const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)] as T;
+      const bodies = [
+        '',
+        '{',
+        'null',
+        '[]',
+        '{"id":"","type":""}',
+        '{"id":1,"type":"user_registered","data":null}',
+        '{"id":"x","type":"user_quiz_passed","data":{}}',
+        '\u0000\uffff',
+        'x'.repeat(70 * 1024),
+        JSON.stringify({ id: 'é✓', type: 'user_badge_updated', data: { user: { id: '17' } } }),
+      ];
+      const paths = ['', `/${TOKEN}`, `/${TOKEN}/`, `?token=${TOKEN}`, '/%E0%A4%A', `/${TOKEN}?token=x`, '/../..'];
+      const statuses = new Set<number>();
+      for (let index = 0; index < 150; index += 1) {
+        const method = pick(['POST', 'POST', 'POST', 'GET', 'PUT', 'DELETE']);
+        const response = await fetch(`${app.endpoint}${pick(paths)}`, {
+          method,
+          headers: { 'content-type': pick(['application/json', 'text/plain', 'application/x-www-form-urlencoded']) },
+          body: method === 'GET' ? undefined : pick(bodies),
+        });
+        await response.arrayBuffer();
+        statuses.add(response.status);
+        expect(response.status < 500 || response.status === 503).toBe(true);
+      }
+      expect([...statuses].some((status) => status === 200)).toBe(true);
+      // Still serving after all that.
+      expect((await fetch(`${app.endpoint}/${TOKEN}`, { method: 'GET' })).status).toBe(405);
+    });
+  });
+}
