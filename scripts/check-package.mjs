@@ -197,6 +197,11 @@ function referencedFiles() {
   for (const subpath of subpaths) {
     for (const condition of Object.values(manifest.exports[subpath])) targets.push(...Object.values(condition));
   }
+  // A bin shim (bin/acadle-webhooks.js) requires its built entry: that entry counts as pointed at too.
+  for (const bin of Object.values(manifest.bin ?? {})) {
+    const shim = readFileSync(join(sdkDir, bin), 'utf8');
+    for (const [, required] of shim.matchAll(/require\('([^']+)'\)/g)) targets.push(join(dirname(bin), required));
+  }
   return new Set(targets.filter(Boolean).map((target) => target.replace(/^\.\//, '')));
 }
 
@@ -211,6 +216,7 @@ function checkContents(files) {
     const allowed =
       file.startsWith('dist/') ||
       /^(package\.json|README\.md|CHANGELOG\.md|LICENSE)$/.test(file) ||
+      file.startsWith('bin/') ||
       // The sources the source maps name, and the guides the README links to.
       (/^src\/.+\.ts$/.test(file) && !file.endsWith('.test.ts')) ||
       /^docs\/[\w-]+\.md$/.test(file);

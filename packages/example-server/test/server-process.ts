@@ -36,7 +36,8 @@ export async function startServer(
 ): Promise<ServerProcess> {
   const port = options.port ?? (await freePort());
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'acadle-server-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  // As `pnpm start` runs it: the built server (`pnpm run build`, which this package's `pnpm test` runs first).
+  const child = spawn(process.execPath, ['dist/server.js'], {
     cwd: packageDir,
     env: {
       PATH: process.env.PATH,

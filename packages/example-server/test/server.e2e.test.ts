@@ -113,7 +113,7 @@ describe('the reference server', () => {
     expect(target.logs.filter((line) => line.msg === 'event failed').map((line) => line.attempt)).toEqual([1, 2]);
 
     const replay = (...args: string[]) =>
-      spawnSync(process.execPath, ['--import', 'tsx', 'src/replay.ts', ...args], {
+      spawnSync(process.execPath, ['dist/replay.js', ...args], {
         cwd: join(__dirname, '..'),
         env: {
           PATH: process.env.PATH,
