@@ -50,6 +50,7 @@ describe('Cloudflare Workers recipe, with a Cloudflare Queue', () => {
   });
   afterAll(async () => {
     await mf?.dispose();
+    sink?.closeAllConnections();
     await new Promise((resolve) => sink?.close(resolve));
   });
 

@@ -27,6 +27,9 @@ export async function spawnServer(command: string, args: string[]): Promise<Runn
     cwd: packageDir,
     env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A group of its own: the .bin entry may be a launcher that starts the runtime as its child, and
+    // stopping must stop both (a killed launcher left Deno serving, and Jest waiting on its output).
+    detached: true,
   });
   let errors = '';
   child.stderr?.on('data', (chunk) => {
@@ -45,7 +48,7 @@ export async function spawnServer(command: string, args: string[]): Promise<Runn
     new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once('exit', () => resolve());
-      child.kill('SIGKILL');
+      process.kill(-(child.pid as number), 'SIGKILL');
     });
   return recipeAt(`http://127.0.0.1:${port}`, stop);
 }
@@ -91,13 +94,32 @@ export function describeRuntime(name: string, start: () => Promise<RunningRecipe
       ];
       const paths = ['', `/${TOKEN}`, `/${TOKEN}/`, `?token=${TOKEN}`, '/%E0%A4%A', `/${TOKEN}?token=x`, '/../..'];
       const statuses = new Set<number>();
+      let afterOversized = false;
       for (let index = 0; index < 150; index += 1) {
         const method = pick(['POST', 'POST', 'POST', 'GET', 'PUT', 'DELETE']);
-        const response = await fetch(`${app.endpoint}${pick(paths)}`, {
-          method,
-          headers: { 'content-type': pick(['application/json', 'text/plain', 'application/x-www-form-urlencoded']) },
-          body: method === 'GET' ? undefined : pick(bodies),
-        });
+        const body = method === 'GET' ? undefined : pick(bodies);
+        const url = `${app.endpoint}${pick(paths)}`;
+        const contentType = pick(['application/json', 'text/plain', 'application/x-www-form-urlencoded']);
+        const send = () => fetch(url, { method, headers: { 'content-type': contentType }, body });
+        // A body over the limit is answered 413 before it is read, and its connection closed: a runtime may
+        // reset it while the client still sends, or reset the kept-alive connection the client then reuses
+        // (workerd sometimes does both). Such a request is skipped, and the one after it sent once more.
+        const oversized = body !== undefined && body.length > MAX_BODY_BYTES;
+        // (Not `instanceof Error`: fetch's errors come from another realm under Jest.)
+        const first = await send().then(
+          (answer) => ({ answer, error: undefined }),
+          (error: unknown) => ({ answer: undefined, error }),
+        );
+        let response = first.answer;
+        if (response === undefined) {
+          if (oversized) {
+            afterOversized = true;
+            continue;
+          }
+          if (!afterOversized) throw first.error;
+          response = await send();
+        }
+        afterOversized = oversized;
         await response.arrayBuffer();
         statuses.add(response.status);
         expect(response.status < 500 || response.status === 503).toBe(true);
