@@ -139,6 +139,7 @@ const pm = packageManager();
 mkdirSync(target, { recursive: true });
 cpSync(templateDir, target, { recursive: true });
 renameSync(join(target, '_gitignore'), join(target, '.gitignore'));
+renameSync(join(target, '_dockerignore'), join(target, '.dockerignore'));
 
 const pkg = JSON.parse(readFileSync(join(target, '_package.json'), 'utf8'));
 rmSync(join(target, '_package.json'));

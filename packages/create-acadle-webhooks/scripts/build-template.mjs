@@ -1,7 +1,16 @@
 #!/usr/bin/env node
 // Generates ../template from ../../example-server (the one source of truth) and ../../sdk/package.json.
 // Run by `build` and `prepack`; template/ is gitignored.
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -104,6 +113,65 @@ writeJson(join(templateDir, '_package.json'), {
   },
 });
 writeFileSync(join(templateDir, '_gitignore'), 'node_modules/\ndist/\n.data/\n.env\n*.tsbuildinfo\n');
+
+// 5. Containers. Written, not run: no container engine runs on the machines this is built on (README says so).
+writeFileSync(join(templateDir, '_dockerignore'), 'node_modules/\ndist/\n.data/\n.env\n');
+writeFileSync(
+  join(templateDir, 'Dockerfile'),
+  `# syntax=docker/dockerfile:1
+# Build: dependencies and dist/, then only what runs, as the unprivileged \`node\` user.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package*.json ./
+RUN if [ -f package-lock.json ]; then npm ci; else npm install; fi
+COPY . .
+RUN npm run build && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+# tini as PID 1: SIGTERM reaches node, and the embedded PostgreSQL's processes are reaped.
+RUN apt-get update && apt-get install -y --no-install-recommends tini && rm -rf /var/lib/apt/lists/* \\
+  && mkdir -p /data && chown node:node /data
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATA_DIR=/data LOG_PRETTY=0
+WORKDIR /app
+COPY --from=build --chown=node:node /app/package.json ./
+COPY --from=build --chown=node:node /app/node_modules ./node_modules
+COPY --from=build --chown=node:node /app/dist ./dist
+USER node
+VOLUME ["/data"]
+EXPOSE 3000
+HEALTHCHECK --interval=15s --timeout=3s --start-period=60s \\
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+ENTRYPOINT ["/usr/bin/tini", "--"]
+CMD ["node", "dist/server.js"]
+`,
+);
+writeFileSync(
+  join(templateDir, 'compose.yaml'),
+  `# The server on Redis, with Redis keeping every acknowledged delivery (AOF) and never evicting one.
+# Set WEBHOOK_TOKENS (and PUBLIC_URL) in the environment or in .env beside this file.
+services:
+  receiver:
+    build: .
+    ports: ["3000:3000"]
+    environment:
+      REDIS_URL: redis://redis:6379
+      WEBHOOK_TOKENS: \${WEBHOOK_TOKENS:?set WEBHOOK_TOKENS}
+      PUBLIC_URL: \${PUBLIC_URL:-http://localhost:3000}
+    depends_on:
+      redis:
+        condition: service_healthy
+    stop_grace_period: 45s
+  redis:
+    image: redis:7
+    command: ["redis-server", "--appendonly", "yes", "--appendfsync", "everysec", "--maxmemory-policy", "noeviction"]
+    volumes: ["redis-data:/data"]
+    healthcheck:
+      test: ["CMD", "redis-cli", "ping"]
+      interval: 5s
+volumes:
+  redis-data:
+`,
+);
 
 // 4. Unit tests of the sample handlers, through the SDK's testing helpers.
 mkdirSync(join(templateDir, 'test'), { recursive: true });
@@ -215,6 +283,18 @@ metrics: \`GET /metrics\`.
 - \`postgres\`: a queue in your PostgreSQL (\`DATABASE_URL\`); several processes too.
 
 With \`redis\` or \`postgres\`, \`WEBHOOK_TOKENS\` is required (comma-separated, 16 to 256 URL-safe characters each).
+`,
+);
+
+appendFileSync(
+  join(templateDir, 'README.md'),
+  `
+## Containers
+
+\`Dockerfile\` builds an image that runs \`node dist/server.js\` as the unprivileged \`node\` user under tini (SIGTERM
+reaches node), with \`DATA_DIR\` on the \`/data\` volume and a \`HEALTHCHECK\` on \`/readyz\`. \`compose.yaml\` runs it
+on Redis (AOF on, \`noeviction\`). Neither has been built or run by this project's CI, whose machines run no container
+engine: try them before you rely on them.
 `,
 );
 

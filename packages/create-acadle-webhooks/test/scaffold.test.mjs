@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -21,6 +21,7 @@ const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) =
 
 let tmp;
 let tarball;
+let createTarball;
 
 function run(command, args, cwd, extraEnv = {}) {
   const result = spawnSync(command, args, { cwd, env: { ...cleanEnv, ...extraEnv }, encoding: 'utf8' });
@@ -44,6 +45,11 @@ before(() => {
   const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', tmp], sdkDir));
   tarball = join(tmp, packed[0].filename);
   run(process.execPath, [join(packageDir, 'scripts', 'build-template.mjs')], packageDir);
+  // The scaffolder as npm users run it: its packed tarball, through \`npm exec\` (what \`npm create\` does).
+  const packedCreate = JSON.parse(
+    run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', tmp], packageDir),
+  );
+  createTarball = join(tmp, packedCreate[0].filename);
 });
 
 after(() => {
@@ -76,8 +82,21 @@ test('scaffolds a project that installs, tests, builds, starts and processes a d
   timeout: 600_000,
 }, async () => {
   const project = join(tmp, 'acadle-receiver');
-  const created = runBin([project, '--sdk', tarball, '--no-install']);
-  assert.equal(created.status, 0, created.stderr);
+  run(
+    'npm',
+    [
+      'exec',
+      '--yes',
+      `--package=${createTarball}`,
+      '--',
+      'create-acadle-webhooks',
+      project,
+      '--sdk',
+      tarball,
+      '--no-install',
+    ],
+    tmp,
+  );
   chmodSync(project, 0o755);
 
   const pkg = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8'));
@@ -149,8 +168,127 @@ test('scaffolds a project that installs, tests, builds, starts and processes a d
       await exited;
     }
   }
+  await runOnRedis(project);
   rmSync(project, { recursive: true, force: true });
 });
+
+/**
+ * `--backend redis` writes the same project but for its .env.example and README: the installed and built
+ * project is then run against a real redis-server, with the variables that .env.example names.
+ */
+async function runOnRedis(project) {
+  const redisProject = join(tmp, 'acadle-receiver-redis');
+  run(
+    'npm',
+    [
+      'exec',
+      '--yes',
+      `--package=${createTarball}`,
+      '--',
+      'create-acadle-webhooks',
+      redisProject,
+      '--sdk',
+      tarball,
+      '--backend',
+      'redis',
+      '--no-install',
+    ],
+    tmp,
+  );
+  assert.match(readFileSync(join(redisProject, '.env.example'), 'utf8'), /REDIS_URL=redis:\/\//);
+  const differing = spawnSync(
+    'diff',
+    ['-rq', '-x', '.env.example', '-x', 'README.md', '-x', 'package.json', project, redisProject],
+    { encoding: 'utf8' },
+  );
+  const onlyInstalled = differing.stdout
+    .split('\n')
+    .filter((line) => line && !/^Only in .*acadle-receiver: (node_modules|dist|\.data|package-lock\.json)$/.test(line));
+  assert.deepEqual(onlyInstalled, [], 'the redis project differs in more than its .env.example and README');
+
+  const redisPort = await freePort();
+  const redisDir = mkdtempSync(join(tmp, 'redis-'));
+  const redis = spawn(
+    'redis-server',
+    ['--port', String(redisPort), '--bind', '127.0.0.1', '--dir', redisDir, '--save', '', '--appendonly', 'yes'],
+    { stdio: 'ignore' },
+  );
+  try {
+    await until(
+      10_000,
+      () =>
+        new Promise((resolveOpen) => {
+          const socket = createConnection(redisPort, '127.0.0.1', () => {
+            socket.end();
+            resolveOpen(true);
+          }).once('error', () => resolveOpen(false));
+        }),
+      () => 'redis-server did not start',
+    );
+    const port = await freePort();
+    // node itself, as the Dockerfile and systemd run it: \`npm start\` exits at once on SIGTERM, without
+    // passing it on (seen here with npm 11), so a process manager must not stop the server through npm.
+    const server = spawn(process.execPath, ['dist/server.js'], {
+      cwd: project,
+      env: {
+        ...cleanEnv,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+        WEBHOOK_TOKENS: TOKEN,
+        LOG_PRETTY: '0',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let stdout = '';
+    server.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    const exited = new Promise((resolveExit) => server.once('exit', (code) => resolveExit(code)));
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      await until(
+        60_000,
+        async () => (await fetch(`${base}/readyz`).catch(() => undefined))?.status === 200,
+        () => `not ready on Redis\n${stdout}`,
+      );
+      assert.match(stdout, /"queueBackend":"redis"/);
+      const body = JSON.stringify({
+        id: 'redis-1',
+        version: '2020-12-04',
+        type: 'user_registered',
+        data: {
+          user: {
+            id: 17,
+            name: 'John Doe',
+            email: 'johndoe@email.com',
+            created_at: '2020-12-04 10:43:17',
+            timezone: 'UTC',
+          },
+        },
+      });
+      const response = await fetch(`${base}/webhooks/acadle/${TOKEN}`, { method: 'POST', body });
+      assert.deepEqual(await response.json(), { received: true, id: 'redis-1', duplicate: false });
+      await until(
+        30_000,
+        () =>
+          /"eventId":"redis-1"[^\n]*"msg":"event processed"|"msg":"event processed"[^\n]*"eventId":"redis-1"/.test(
+            stdout,
+          ),
+        () => `not processed on Redis\n${stdout}`,
+      );
+      server.kill('SIGTERM');
+      const code = await Promise.race([exited, sleep(40_000).then(() => 'timeout')]);
+      assert.equal(code, 0, `exit ${code}\n${stdout}`);
+      assert.match(stdout, /"msg":"stopped"/);
+    } finally {
+      if (server.exitCode === null) process.kill(-server.pid, 'SIGKILL');
+    }
+  } finally {
+    redis.kill('SIGKILL');
+  }
+}
 
 function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
