@@ -1,5 +1,6 @@
 import { equalDigests } from './equal-digests.js';
 import { IpRanges } from './ip-ranges.js';
+import { sha256 } from './sha256.js';
 
 /** Who may deliver: the secret URL token(s), and optionally Basic credentials and source addresses. */
 export interface AuthOptions {
@@ -38,14 +39,14 @@ const encoder = new TextEncoder();
 // Not fatal: bytes that are not UTF-8 become U+FFFD, as `Buffer#toString` made them, and cannot match.
 const decoder = new TextDecoder();
 
-/** The SHA-256 digest of `value` (UTF-8), with Web Crypto so that every runtime has it. */
-async function digest(value: string): Promise<Uint8Array> {
-  return new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', encoder.encode(value)));
+/** The SHA-256 digest of `value` (UTF-8), in plain JavaScript: synchronous, and on every runtime (sha256.ts says why). */
+function digest(value: string): Uint8Array {
+  return sha256(encoder.encode(value));
 }
 
 /** One compare per configured secret, never stopping early, so timing reveals neither match nor position. */
-async function matchesAny(candidate: string | undefined, digests: readonly Uint8Array[]): Promise<boolean> {
-  const candidateDigest = await digest(candidate ?? '');
+function matchesAny(candidate: string | undefined, digests: readonly Uint8Array[]): boolean {
+  const candidateDigest = digest(candidate ?? '');
   let matched = false;
   for (const expected of digests) matched = equalDigests(candidateDigest, expected) || matched;
   return matched && candidate !== undefined;
@@ -98,14 +99,10 @@ export function createAuthenticator(auth: AuthOptions | 'none', network: Network
   const basic = auth !== 'none' && auth.basic ? `${auth.basic.username}:${auth.basic.password}` : undefined;
   const allowed = network.allowedIps ? new IpRanges(network.allowedIps, 'allowedIps') : undefined;
   const proxies = network.trustedProxies ? new IpRanges(network.trustedProxies, 'trustedProxies') : undefined;
-  // Web Crypto digests are asynchronous. Computed at the first request, not at creation: creating a
-  // receiver (often at module scope) starts no work, and a runtime without Web Crypto gets a 503 per
-  // request instead of an unhandled rejection.
-  let secretDigests: Promise<{ tokens: Uint8Array[]; basic: Uint8Array[] | undefined }> | undefined;
-  const digestSecrets = async () => ({
-    tokens: auth === 'none' ? [] : await Promise.all(auth.tokens.map(digest)),
-    basic: basic === undefined ? undefined : [await digest(basic)],
-  });
+  const secrets = {
+    tokens: auth === 'none' ? [] : auth.tokens.map(digest),
+    basic: basic === undefined ? undefined : [digest(basic)],
+  };
 
   function clientAddress(facts: RequestFacts): string | undefined {
     let address = facts.remoteAddress;
@@ -126,10 +123,8 @@ export function createAuthenticator(auth: AuthOptions | 'none', network: Network
     async check(facts: RequestFacts): Promise<AuthFailure> {
       if (allowed !== undefined && !allowed.includes(clientAddress(facts))) return 'forbidden';
       if (auth === 'none') return undefined;
-      secretDigests ??= digestSecrets();
-      const secrets = await secretDigests;
-      if (!(await matchesAny(tokenOf(facts.url), secrets.tokens))) return 'unauthorized';
-      if (secrets.basic !== undefined && !(await matchesAny(basicCredentials(facts.authorization), secrets.basic))) {
+      if (!matchesAny(tokenOf(facts.url), secrets.tokens)) return 'unauthorized';
+      if (secrets.basic !== undefined && !matchesAny(basicCredentials(facts.authorization), secrets.basic)) {
         return 'unauthorized';
       }
       return undefined;
