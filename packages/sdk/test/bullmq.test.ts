@@ -165,6 +165,37 @@ describe.each([
     expect(runs).toBe(1);
   });
 
+  it('stores concurrent deliveries in batches (group commit), each copy of an id stored once whether in one batch or two', async () => {
+    const { queue, queueName } = newQueue({ maxBatchSize: 20 });
+    const batchSizes: number[] = [];
+    const addBulk = queue.queue.addBulk.bind(queue.queue);
+    queue.queue.addBulk = (jobs) => {
+      batchSizes.push(jobs.length);
+      return addBulk(jobs);
+    };
+    // 100 events sent twice: the second copy 0 to 5 places after the first, so copies share a
+    // batch or fall in the next one.
+    const events = Array.from({ length: 100 }, () => delivery(createEvent('user_registered')));
+    const sends = events.flatMap((event, index) => [{ at: index * 2, event }, { at: index * 2 + (index % 6), event }]);
+    sends.sort((a, b) => a.at - b.at);
+    const answers = await Promise.all(sends.map(({ event }) => queue.enqueue({ ...event })));
+    const stored = sends.filter((_, index) => answers[index]?.duplicate === false).map(({ event }) => event.id);
+    expect(new Set(stored).size).toBe(100);
+    expect(stored).toHaveLength(100);
+    expect(batchSizes.reduce((sum, size) => sum + size, 0)).toBe(200);
+    expect(Math.max(...batchSizes)).toBe(20);
+    const runs = new Map<string, number>();
+    newWorker(queueName, {
+      user_registered: (event) => {
+        runs.set(String(event.id), (runs.get(String(event.id)) ?? 0) + 1);
+      },
+    });
+    await waitFor('100 events processed', async () => (await queue.queue.getCompletedCount()) === 100, 60_000);
+    expect(await queue.queue.getJobCountByTypes('waiting', 'active', 'delayed', 'completed', 'failed')).toBe(100);
+    expect([...runs.values()].every((count) => count === 1)).toBe(true);
+    expect(runs.size).toBe(100);
+  });
+
   it('recognizes a duplicate after the first job completed and was removed', async () => {
     const { queue, queueName } = newQueue({ jobOptions: { removeOnComplete: true } });
     const first = delivery(createEvent('user_registered'));
@@ -288,9 +319,14 @@ describe.each([
       expect(down.status).toBe(503);
       expect(down.body.error).toMatch(/^(queue_unavailable|enqueue_timeout)$/);
       expect(Date.now() - started).toBeLessThan(3000);
-      await expect(queue.enqueue(delivery(createEvent('user_registered')))).rejects.toThrow(
-        'BullMQ could not store the delivery',
+      // Concurrent deliveries (one batch on PostgreSQL): every one of them fails, none is reported stored.
+      const attempts = await Promise.allSettled(
+        Array.from({ length: 10 }, () => queue.enqueue(delivery(createEvent('user_registered')))),
       );
+      for (const attempt of attempts) {
+        expect(attempt.status).toBe('rejected');
+        expect(String((attempt as PromiseRejectedResult).reason)).toContain('BullMQ could not store the delivery');
+      }
     } finally {
       await backend.restore();
     }
