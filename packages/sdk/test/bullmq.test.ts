@@ -176,7 +176,10 @@ describe.each([
     // 100 events sent twice: the second copy 0 to 5 places after the first, so copies share a
     // batch or fall in the next one.
     const events = Array.from({ length: 100 }, () => delivery(createEvent('user_registered')));
-    const sends = events.flatMap((event, index) => [{ at: index * 2, event }, { at: index * 2 + (index % 6), event }]);
+    const sends = events.flatMap((event, index) => [
+      { at: index * 2, event },
+      { at: index * 2 + (index % 6), event },
+    ]);
     sends.sort((a, b) => a.at - b.at);
     const answers = await Promise.all(sends.map(({ event }) => queue.enqueue({ ...event })));
     const stored = sends.filter((_, index) => answers[index]?.duplicate === false).map(({ event }) => event.id);

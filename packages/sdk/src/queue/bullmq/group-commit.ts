@@ -68,7 +68,7 @@ export class GroupCommit<Item, Result> {
       if (results.length !== batch.length) {
         throw new Error(`The batch write returned ${results.length} results for ${batch.length} items`);
       }
-      batch.forEach((pending, index) => pending.resolve(results[index] as Result));
+      for (const [index, pending] of batch.entries()) pending.resolve(results[index] as Result);
     } catch (error) {
       for (const pending of batch) pending.reject(error);
     } finally {
