@@ -3,7 +3,6 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { redactUrl } from 'acadle-webhooks';
-import { createExpressMiddleware } from 'acadle-webhooks/express';
 import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -13,13 +12,15 @@ import type { QueueBackend } from './queue-backend.js';
 
 const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
-/** Builds the Express app (no listen): webhook endpoint, health, metrics, admin. */
+/**
+ * Builds the Express app (no listen): health, metrics, admin. The webhook endpoint is served in
+ * front of it (webhook-handler.ts; server.ts puts them together).
+ */
 export function createApp(options: {
   config: Config;
   backend: QueueBackend;
   metrics: Metrics;
   logger: Logger;
-  webhookTokens: string[] | undefined;
 }): Express {
   const { config, backend, metrics, logger } = options;
   const app = express();
@@ -39,18 +40,6 @@ export function createApp(options: {
       customLogLevel: (_, response, error) => (error || response.statusCode >= 500 ? 'warn' : 'info'),
     }),
   );
-
-  if (config.role !== 'worker') {
-    app.use(
-      createExpressMiddleware({
-        path: '/webhooks/acadle',
-        queue: backend.queue,
-        auth: options.webhookTokens ? { tokens: options.webhookTokens } : 'none',
-        logger: logger.child({ component: 'receiver' }),
-        onResponse: (outcome) => metrics.observeResponse(outcome),
-      }),
-    );
-  }
 
   app.get('/healthz', (_, response) => {
     response.json({ status: 'ok' });

@@ -12,6 +12,7 @@ import { createMetrics } from './metrics.js';
 import { createQueueBackend } from './queue-backend.js';
 import { HttpSink } from './sinks/http-sink.js';
 import { LogSink } from './sinks/log-sink.js';
+import { createWebhookHandler } from './webhook-handler.js';
 import { createWorkerProcessor } from './worker.js';
 
 const config = loadConfigOrExit();
@@ -31,12 +32,14 @@ if (config.role !== 'web') {
 let server: Server | undefined;
 if (config.role !== 'worker') {
   const { tokens, generated } = resolveWebhookTokens(config);
-  const app = createApp({ config, backend, metrics, logger, webhookTokens: tokens });
+  const app = createApp({ config, backend, metrics, logger });
+  const webhook = createWebhookHandler({ backend, metrics, logger, webhookTokens: tokens });
   // Slow or stalled clients must not hold connections: Acadle sends small bodies quickly. Node
   // enforces the first two only when it checks connections, every 30 s by default: check every second.
   server = createServer(
     { headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000, connectionsCheckingInterval: 1_000 },
-    app,
+    // Deliveries to the webhook handler; everything else (health, metrics, admin) to Express.
+    (request, response) => void webhook(request, response, () => app(request, response)),
   );
   server.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
