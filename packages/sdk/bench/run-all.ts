@@ -1,6 +1,8 @@
-// pnpm bench — every benchmark side by side in one run: acknowledgement (6 servers), scale (payload
-// size, connections), pipeline (HTTP in -> handler ran, against raw BullMQ), parse. Loopback only;
-// every loop is bounded in count and time. `--smoke` runs each part for a moment (used by a test).
+// pnpm bench — every benchmark side by side in one run: server (the reference server as `pnpm start`
+// runs it, against bare Express), acknowledgement (9 SDK servers), scale (payload size, connections),
+// pipeline (HTTP in -> handler ran, against raw BullMQ), enqueue (group commit on PostgreSQL), parse.
+// Loopback only; every loop is bounded in count and time. `--smoke` runs each part for a moment (used
+// by a test); `--before-server=<path to dist/server.js>` measures another build of the reference server beside this one.
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -10,11 +12,15 @@ import autocannon from 'autocannon';
 import { createPostgresBackend, Queue, Worker } from 'bullmq';
 import type { PostgresConnection } from '../src/queue/bullmq/index.js';
 import { createEvent } from '../src/testing/index.js';
+import { measureEnqueue } from './enqueue.bench.js';
+import { measureServerAcknowledgement, measureServerPipeline } from './server.bench.js';
 
 const smoke = process.argv.includes('--smoke');
-/** `--only=ack|scale|pipeline|parse` runs one part (targets of the other parts are left out). */
+/** `--only=server|ack|scale|pipeline|enqueue|parse` runs one part (targets of the other parts are left out). */
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
-const runs = (part: 'ack' | 'scale' | 'pipeline' | 'parse') => only === undefined || only === part;
+const runs = (part: 'server' | 'ack' | 'scale' | 'pipeline' | 'enqueue' | 'parse') =>
+  only === undefined || only === part;
+const beforeServer = process.argv.find((arg) => arg.startsWith('--before-server='))?.slice('--before-server='.length);
 const settings = smoke
   ? {
       rounds: 1,
@@ -23,6 +29,8 @@ const settings = smoke
       scaleSeconds: 1,
       pipelineRedis: 200,
       pipelinePostgres: 50,
+      serverPipeline: 100,
+      enqueueDeliveries: 200,
       parseRounds: 1,
       parseCalls: 2_000,
     }
@@ -33,6 +41,8 @@ const settings = smoke
       scaleSeconds: 3,
       pipelineRedis: 3_000,
       pipelinePostgres: 600,
+      serverPipeline: 3_000,
+      enqueueDeliveries: 3_000,
       parseRounds: 7,
       parseCalls: 100_000,
     };
@@ -109,7 +119,7 @@ function nextSequence(): number {
   sequence += 1;
   return sequence;
 }
-async function load(server: RunningServer, seconds: number, connections: number, bytes: number) {
+async function load(server: { kind: string; port: number }, seconds: number, connections: number, bytes: number) {
   const body = bodyTemplate(bytes);
   const result = await autocannon({
     url: `http://127.0.0.1:${server.port}/webhooks/acadle/${TOKEN}`,
@@ -235,27 +245,30 @@ async function rawPipeline(
   return rate;
 }
 
+/** Posts `amount` 1 KiB deliveries with new ids, 50 connections at most; fails on any non-2xx or error. */
+async function post(server: { kind: string; port: number }, amount: number): Promise<void> {
+  const body = bodyTemplate(1024);
+  const result = await autocannon({
+    url: `http://127.0.0.1:${server.port}/webhooks/acadle/${TOKEN}`,
+    connections: Math.min(50, amount),
+    amount,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (request) => ({ ...request, body: body(nextSequence()) }),
+      },
+    ],
+  });
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${server.kind}: ${result.non2xx} non-2xx, ${result.errors} errors while posting ${amount}`);
+}
+
 /** One server end to end (the SDK or the hand-written handler): autocannon posts `count` deliveries (50 connections) to it while it also runs the worker. */
 async function httpPipeline(kind: PipelineKind, connection: object, count: number): Promise<number> {
   const server = await startServer(kind, connection, { PIPELINE_WORKER: '1' });
   try {
-    const body = bodyTemplate(1024);
-    const postAll = async (amount: number) => {
-      const result = await autocannon({
-        url: `http://127.0.0.1:${server.port}/webhooks/acadle/${TOKEN}`,
-        connections: Math.min(50, amount),
-        amount,
-        requests: [
-          {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            setupRequest: (request) => ({ ...request, body: body(nextSequence()) }),
-          },
-        ],
-      });
-      if (result.non2xx > 0 || result.errors > 0)
-        throw new Error(`${kind} pipeline: ${result.non2xx} non-2xx, ${result.errors} errors`);
-    };
+    const postAll = (amount: number) => post(server, amount);
     const seen = async () => (await server.stats()).processed;
     const warmup = pipelineWarmup(count);
     await postAll(warmup);
@@ -317,6 +330,35 @@ async function main() {
   const postgres = { postgres: { ...postgresServer.connection, migrate: true } };
   const servers: RunningServer[] = [];
   try {
+    let serverAck: Awaited<ReturnType<typeof measureServerAcknowledgement>> = [];
+    let serverPipe: Awaited<ReturnType<typeof measureServerPipeline>> = [];
+    if (runs('server')) {
+      const deps = {
+        token: TOKEN,
+        redisUrl: redisServer.url,
+        rounds: settings.rounds,
+        seconds: settings.seconds,
+        warmupSeconds: settings.warmupSeconds,
+        pipelineDeliveries: settings.serverPipeline,
+        load,
+        post,
+        bareExpress: async () => {
+          const server = await startServer('express', redis);
+          return { kind: server.kind, port: server.port, stop: () => server.child.kill(), stats: server.stats };
+        },
+        otherScripts: (beforeServer ? { before: beforeServer } : {}) as Record<string, string>,
+      };
+      serverAck = await measureServerAcknowledgement(deps);
+      console.log(
+        `\nReference server (node dist/server.js, as pnpm start runs it): autocannon, 50 connections, 1 KiB deliveries with unique ids, ${settings.rounds} alternating rounds of ${settings.seconds} s, medians`,
+      );
+      console.table(serverAck);
+      serverPipe = await measureServerPipeline(deps);
+      console.log(
+        `\nReference server pipeline: ${settings.serverPipeline} deliveries, first request to last handler run, fresh server per round, ${settings.rounds} rounds, medians`,
+      );
+      console.table(serverPipe);
+    }
     let ack: Awaited<ReturnType<typeof acknowledgement>> = [];
     let scaled: Awaited<ReturnType<typeof scale>> = [];
     if (runs('ack') || runs('scale')) {
@@ -344,6 +386,19 @@ async function main() {
         `\nPipeline: deliveries per second until every handler ran (after a warm-up of a fifth as many), ${settings.rounds} alternating rounds, medians`,
       );
       console.table(pipe);
+    }
+    const enqueue = runs('enqueue')
+      ? await measureEnqueue({
+          postgres: postgres.postgres,
+          rounds: settings.rounds,
+          deliveries: settings.enqueueDeliveries,
+        })
+      : [];
+    if (runs('enqueue')) {
+      console.log(
+        `\nEnqueue: BullMQQueue.enqueue, 50 in flight, ${settings.enqueueDeliveries} deliveries, ${settings.rounds} alternating rounds, medians`,
+      );
+      console.table(enqueue);
     }
     const { measureParse } = await import('./parse-event.bench.mjs');
     const parse = runs('parse') ? measureParse({ rounds: settings.parseRounds, calls: settings.parseCalls }) : [];
@@ -388,7 +443,40 @@ async function main() {
         },
       ]),
     ];
+    const serverRow = (prefix: string) => serverAck.find((entry) => entry.server.startsWith(prefix));
+    const embedded = serverRow('reference server, embedded');
+    const redisWeb = serverRow('reference server, Redis');
+    const groupCommit = enqueue.find((entry) =>
+      String(entry['BullMQQueue on embedded PostgreSQL']).startsWith('group'),
+    );
+    const serverTargets = [
+      {
+        target: 'reference server, embedded default >= 0.5 of bare Express req/s',
+        value: embedded?.['vs bare Express'],
+        met: (embedded?.['vs bare Express'] ?? 0) >= 0.5,
+      },
+      {
+        target: 'reference server, embedded default p99 <= 3x bare Express',
+        value: embedded?.['p99 vs bare Express'],
+        met: (embedded?.['p99 vs bare Express'] ?? Number.POSITIVE_INFINITY) <= 3,
+      },
+      {
+        target: 'reference server, Redis ROLE=web >= 0.75 of bare Express req/s',
+        value: redisWeb?.['vs bare Express'],
+        met: (redisWeb?.['vs bare Express'] ?? 0) >= 0.75,
+      },
+    ];
     const targets = [
+      ...(serverAck.length > 0 ? serverTargets : []),
+      ...(enqueue.length > 0
+        ? [
+            {
+              target: 'BullMQQueue PostgreSQL enqueue, group commit >= 3x single adds',
+              value: groupCommit?.['vs single adds'],
+              met: Number(groupCommit?.['vs single adds'] ?? 0) >= 3,
+            },
+          ]
+        : []),
       ...(ack.length > 0 ? ackTargets : []),
       ...(parse.length > 0
         ? [
@@ -421,6 +509,9 @@ async function main() {
         platform: `${os.type()} ${os.release()}`,
       },
       settings,
+      server: serverAck,
+      serverPipeline: serverPipe,
+      enqueue,
       acknowledgement: ack,
       scale: scaled,
       pipeline: pipe,
