@@ -199,6 +199,20 @@ describe.each([
     expect(runs.size).toBe(100);
   });
 
+  it('logs worker errors at warn while running, and at debug once closed (the store going away at shutdown)', async () => {
+    const { queueName } = newQueue();
+    const logger = recordingLogger();
+    const worker = newWorker(queueName, {}, { logger });
+    await worker.worker.waitUntilReady();
+    worker.worker.emit('error', new Error('connection lost while running'));
+    await worker.close();
+    worker.worker.emit('error', new Error('terminating connection due to administrator command'));
+    expect(logger.lines.map(({ level, message }) => [level, message])).toEqual([
+      ['warn', 'BullMQ worker error'],
+      ['debug', 'BullMQ worker error after close'],
+    ]);
+  });
+
   it('recognizes a duplicate after the first job completed and was removed', async () => {
     const { queue, queueName } = newQueue({ jobOptions: { removeOnComplete: true } });
     const first = delivery(createEvent('user_registered'));

@@ -103,7 +103,14 @@ export function createBullMQWorker(processor: DeliveryProcessor, options: BullMQ
           { ...workerOptions, connection: options.postgres },
           bullmq.createPostgresBackend,
         ) as unknown as Worker<Delivery>);
-  worker.on('error', throttledErrorLog(logger, 'BullMQ worker error'));
+  const logError = throttledErrorLog(logger, 'BullMQ worker error');
+  let closed = false;
+  // Once closed, a connection BullMQ had not yet let go of may still report the store going away
+  // (the reference server stops its embedded PostgreSQL right after): expected, so debug only.
+  worker.on('error', (error) => {
+    if (closed) logger.debug({ err: error }, 'BullMQ worker error after close');
+    else logError(error);
+  });
   worker.on('failed', (job, error) => {
     if (job && error instanceof bullmq.UnrecoverableError) {
       logger.error(
@@ -126,6 +133,7 @@ export function createBullMQWorker(processor: DeliveryProcessor, options: BullMQ
         logger.warn({ timeoutMs }, 'Worker closed with deliveries still running: they will be retried as stalled jobs');
         await worker.close(true);
       }
+      closed = true;
     },
   };
 }
