@@ -33,6 +33,7 @@ const environment = z.object({
   WORKER_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
   WORKER_BACKOFF_MS: z.coerce.number().int().min(1).default(1000),
   WORKER_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
+  PROCESSING_YIELD_MS: z.coerce.number().int().min(0).max(10_000).default(100),
   FORWARD_URL: z.url({ protocol: /^https?$/ }).optional(),
   FORWARD_TIMEOUT_MS: z.coerce.number().int().min(1).default(5000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -93,6 +94,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       lockDurationMs: values.WORKER_LOCK_MS,
       stalledIntervalMs: values.WORKER_LOCK_MS,
     },
+    // ROLE=all only: how long a delivery's handler waits for the server to finish answering requests.
+    processingYieldMs: values.ROLE === 'all' ? values.PROCESSING_YIELD_MS : 0,
     forward: values.FORWARD_URL ? { url: values.FORWARD_URL, timeoutMs: values.FORWARD_TIMEOUT_MS } : undefined,
     log: { level: values.LOG_LEVEL, pretty: values.LOG_PRETTY ?? Boolean(process.stdout.isTTY) },
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,

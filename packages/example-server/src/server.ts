@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
+import { createAcknowledgementsFirst } from './acknowledgements-first.js';
 import { createApp } from './app.js';
 import { type Config, loadConfigOrExit } from './config.js';
 import { orExitWhenCannotStart } from './embedded-database/cannot-start-error.js';
@@ -21,12 +22,19 @@ const logger = createLogger(config);
 const backend = await orExitWhenCannotStart(createQueueBackend(config, logger), 'Cannot start');
 const metrics = createMetrics(() => backend.jobCounts());
 
+// One process answering and processing (ROLE=all): acknowledgements go first (acknowledgements-first.ts).
+const acknowledgementsFirst = createAcknowledgementsFirst(config.processingYieldMs);
+
 if (config.role !== 'web') {
   // Replace LogSink with your own Sink to send actions where your academy needs them.
   const sink = config.forward
     ? new HttpSink(config.forward.url, config.forward.timeoutMs)
     : new LogSink(logger.child({ component: 'sink' }));
-  backend.startWorker(createWorkerProcessor(createHandlers(sink), logger.child({ component: 'worker' }), metrics));
+  const processor = createWorkerProcessor(createHandlers(sink), logger.child({ component: 'worker' }), metrics);
+  backend.startWorker(async (delivery, context) => {
+    await acknowledgementsFirst.beforeProcessing(context.signal);
+    await processor(delivery, context);
+  });
 }
 
 let server: Server | undefined;
@@ -39,7 +47,10 @@ if (config.role !== 'worker') {
   server = createServer(
     { headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000, connectionsCheckingInterval: 1_000 },
     // Deliveries to the webhook handler; everything else (health, metrics, admin) to Express.
-    (request, response) => void webhook(request, response, () => app(request, response)),
+    (request, response) => {
+      acknowledgementsFirst.track(response);
+      void webhook(request, response, () => app(request, response));
+    },
   );
   server.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {

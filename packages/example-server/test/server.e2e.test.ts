@@ -232,6 +232,7 @@ describe('the reference server', () => {
     [{ PORT: 'eighty' }, /^Configuration error: PORT: /],
     [{ REDIS_URL: 'redis://127.0.0.1:1' }, /^Configuration error: WEBHOOK_TOKENS: required with QUEUE_BACKEND=redis/],
     [{ WEBHOOK_TOKENS: 'short' }, /^Configuration error: WEBHOOK_TOKENS: /],
+    [{ PROCESSING_YIELD_MS: '-1' }, /^Configuration error: PROCESSING_YIELD_MS: /],
   ])('refuses to start with %j, in one line naming the variable', async (env, message) => {
     const target = await server(env, { waitUntilReady: false });
     expect(await target.exited).toBe(1);
