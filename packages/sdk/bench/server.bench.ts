@@ -32,6 +32,8 @@ function variants(deps: ServerBenchDeps) {
   const rows: { label: string; env: Record<string, string>; script?: string }[] = [
     EMBEDDED,
     { label: 'reference server, Redis ROLE=web', env: redis },
+    // What acknowledgements-first (ROLE=all) is worth: the default without it.
+    { label: 'embedded default with PROCESSING_YIELD_MS=0', env: { PROCESSING_YIELD_MS: '0' } },
   ];
   for (const [name, script] of Object.entries(deps.otherScripts)) {
     rows.push({ label: `${name}: embedded PostgreSQL`, env: {}, script });

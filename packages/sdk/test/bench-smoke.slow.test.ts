@@ -14,8 +14,8 @@ describe('pnpm bench --smoke', () => {
     if (run.status !== 0) throw new Error(`pnpm bench --smoke failed (${run.status}):\n${run.stderr}`);
     const report = JSON.parse(readFileSync(join(__dirname, '..', 'bench', 'results', 'smoke.json'), 'utf8'));
     expect(report.smoke).toBe(true);
-    // The reference server as `pnpm start` runs it: bare Express, the embedded default, Redis ROLE=web.
-    expect(report.server).toHaveLength(3);
+    // The reference server as `pnpm start` runs it: bare Express, the embedded default, Redis ROLE=web, no yield.
+    expect(report.server).toHaveLength(4);
     for (const row of report.server) expect(row['requests/s']).toBeGreaterThan(0);
     expect(Object.values(report.serverPipeline[0])[1]).toBeGreaterThan(0);
     expect(report.enqueue.map((row: { 'vs single adds': number }) => row['vs single adds'])).toHaveLength(2);
