@@ -44,10 +44,8 @@ export function redisConnectionFor(
     // Reconnect forever, never more than 2 s apart, so the queue heals as soon as Redis is back.
     retryStrategy: (attempt: number) => Math.min(200 * attempt, 2000),
   };
-  if (base.sentinels) {
-    // Ask the sentinels again at once rather than after backoff, and hear of a failover as it happens.
-    connection.sentinelRetryStrategy = (attempt: number) => Math.min(100 * attempt, 1000);
-    connection.failoverDetector = true;
-  }
+  // Each reconnection asks the sentinels for the primary again: after a failover, the promoted replica.
+  // (ioredis's `failoverDetector` would hear of it sooner, but keeps a connection open after `quit`.)
+  if (base.sentinels) connection.sentinelRetryStrategy = (attempt: number) => Math.min(100 * attempt, 1000);
   return { connection };
 }
