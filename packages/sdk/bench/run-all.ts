@@ -1,5 +1,6 @@
 // pnpm bench — every benchmark side by side in one run: acknowledgement (6 servers), scale (payload
-// size, connections), pipeline (HTTP in -> handler ran, against raw BullMQ), parse. Loopback only;
+// size, connections), pipeline (HTTP in -> handler ran, against raw BullMQ), parse, replicas (the
+// cost of minReplicas 1 on a primary with one replica). Loopback only;
 // every loop is bounded in count and time. `--smoke` runs each part for a moment (used by a test).
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -10,11 +11,12 @@ import autocannon from 'autocannon';
 import { createPostgresBackend, Queue, Worker } from 'bullmq';
 import type { PostgresConnection } from '../src/queue/bullmq/index.js';
 import { createEvent } from '../src/testing/index.js';
+import { measureReplicas } from './replicas.js';
 
 const smoke = process.argv.includes('--smoke');
-/** `--only=ack|scale|pipeline|parse` runs one part (targets of the other parts are left out). */
+/** `--only=ack|scale|pipeline|parse|replicas` runs one part (targets of the other parts are left out). */
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
-const runs = (part: 'ack' | 'scale' | 'pipeline' | 'parse') => only === undefined || only === part;
+const runs = (part: 'ack' | 'scale' | 'pipeline' | 'parse' | 'replicas') => only === undefined || only === part;
 const settings = smoke
   ? {
       rounds: 1,
@@ -353,6 +355,21 @@ async function main() {
       );
       console.table(parse);
     }
+    const replicas = runs('replicas')
+      ? await measureReplicas({
+          start: (connection) => startServer('sdk-redis', connection),
+          load,
+          rounds: settings.rounds,
+          seconds: settings.seconds,
+          warmupSeconds: settings.warmupSeconds,
+        })
+      : [];
+    if (runs('replicas')) {
+      console.log(
+        `\nReplicas: SDK Express adapter + BullMQ on a Redis primary with one replica, 50 connections, 1 KiB, ${settings.rounds} alternating rounds of ${settings.seconds} s, medians`,
+      );
+      console.table(replicas);
+    }
 
     const row = (label: string) => ack.find((entry) => entry.server === label);
     const memory = row(LABELS['sdk-memory']);
@@ -425,6 +442,7 @@ async function main() {
       scale: scaled,
       pipeline: pipe,
       parse,
+      replicas,
       targets,
       durationSeconds: Math.round((Date.now() - started) / 1000),
     };

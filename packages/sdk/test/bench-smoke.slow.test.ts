@@ -19,6 +19,7 @@ describe('pnpm bench --smoke', () => {
     expect(report.scale.length).toBeGreaterThan(0);
     expect(report.pipeline.map((row: { backend: string }) => row.backend)).toEqual(['Redis', 'PostgreSQL (embedded)']);
     expect(report.parse).toHaveLength(5);
+    expect(report.replicas.map((row: { 'requests/s': number }) => row['requests/s'] > 0)).toEqual([true, true]);
     expect(report.targets.length).toBeGreaterThanOrEqual(10);
   }, 180_000);
 });
