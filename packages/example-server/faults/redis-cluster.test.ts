@@ -18,7 +18,7 @@ async function server(env: Record<string, string>): Promise<ServerProcess> {
   return started;
 }
 
-it('7. Redis Cluster (three primaries): 1,000 deliveries, web and worker apart, none lost, repeats processed once', async () => {
+it('9. Redis Cluster (three primaries): 1,000 deliveries, web and worker apart, none lost, repeats processed once', async () => {
   const cluster: RedisCluster = await startRedisCluster(3);
   cleanups.push(() => cluster.stop());
   const actions = await countingSink();
@@ -37,7 +37,7 @@ it('7. Redis Cluster (three primaries): 1,000 deliveries, web and worker apart, 
   const acknowledged = acknowledgedIds(first);
   const outcome = await settle(actions.counts, acknowledged, 90_000);
   record({
-    scenario: '7. Redis Cluster, three primaries: 1,000 deliveries and 200 repeats, web and worker apart',
+    scenario: '9. Redis Cluster, three primaries: 1,000 deliveries and 200 repeats, web and worker apart',
     sent: first.length + second.length,
     acknowledged: acknowledged.size,
     ...outcome,

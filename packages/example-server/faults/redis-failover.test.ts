@@ -65,7 +65,7 @@ async function failover(minReplicas: number) {
   const failed = first.filter((answer) => answer.status !== 200);
   const lastFailure = Math.max(...failed.map((answer) => answer.at + answer.ms));
   const figures = {
-    scenario: `6. Sentinel failover: primary SIGKILL mid-stream, replica promoted (REDIS_MIN_REPLICAS=${minReplicas})`,
+    scenario: `8. Sentinel failover: primary SIGKILL mid-stream, replica promoted (REDIS_MIN_REPLICAS=${minReplicas})`,
     sent: first.length + retried.length,
     acknowledged: acknowledged.size,
     ...outcome,
@@ -81,7 +81,7 @@ async function failover(minReplicas: number) {
   return figures;
 }
 
-describe('Redis Sentinel failover', () => {
+describe('8. Redis Sentinel failover', () => {
   it('REDIS_MIN_REPLICAS=1: 503s only during the failover, bounded in time, and every acknowledged delivery processed', async () => {
     const figures = await failover(1);
     expect(figures.lost).toBe(0);

@@ -212,7 +212,7 @@ export class BullMQQueue implements EventQueue {
 
   /**
    * The replicas connected to the Redis primary that holds the queue (from `INFO replication`), so
-   * that a start can refuse a `minReplicas` no write could meet.
+   * that a start can refuse a `minReplicas` no write could meet; rejects where `WAIT` is forbidden.
    */
   async connectedReplicas(): Promise<number> {
     return (this.#replicas ?? this.#replicaWaiter(0, 0)).connectedReplicas();

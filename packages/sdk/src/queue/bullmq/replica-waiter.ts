@@ -47,9 +47,14 @@ export class ReplicaWaiter {
     return this.#next;
   }
 
-  /** The replicas connected to the primary that holds the queue (from `INFO replication`). */
+  /**
+   * The replicas connected to the primary that holds the queue (from `INFO replication`), after a
+   * `WAIT 0 0` (answered at once) that fails where a managed service forbids `WAIT`.
+   */
   async connectedReplicas(): Promise<number> {
-    const info = String(await (await this.#node()).call('INFO', 'replication'));
+    const node = await this.#node();
+    await node.call('WAIT', 0, 0);
+    const info = String(await node.call('INFO', 'replication'));
     return Number(/^connected_slaves:(\d+)/m.exec(info)?.[1] ?? 0);
   }
 
