@@ -125,3 +125,30 @@ it('runs on Redis Cluster with a hash-tagged prefix, producer and worker, duplic
   // The queue's keys sit on one node; WAIT goes there (no replicas: 0 connected).
   expect(await queue.connectedReplicas()).toBe(0);
 });
+
+it('on Redis Cluster, waits for the replica of the shard that holds the queue', async () => {
+  const cluster = later(await startRedisCluster(3, 1));
+  const redis = { clusterNodes: cluster.addresses.split(',') };
+  const queue = later(new BullMQQueue({ redis, minReplicas: 1, replicaTimeoutMs: 300, logger: silentLogger }));
+  expect(await queue.connectedReplicas()).toBe(1);
+  await queue.enqueue(delivery());
+  const replicas = cluster.nodes.filter((node) => /role:slave/.test(redisCli(node.port, 'INFO', 'replication')));
+  const holding = replicas.filter((node) => redisCli(node.port, 'KEYS', '{acadle-webhooks}:*').length > 0);
+  expect(holding).toHaveLength(1);
+  const others = replicas.filter((node) => !holding.includes(node));
+  // Other shards' replicas do not matter…
+  for (const node of others) node.freeze();
+  try {
+    expect(await queue.enqueue(delivery())).toEqual({ duplicate: false });
+  } finally {
+    for (const node of others) node.thaw();
+  }
+  // …the queue's shard's replica does: were WAIT sent to another node, it would answer at once.
+  holding[0]?.freeze();
+  try {
+    await expect(queue.enqueue(delivery())).rejects.toThrow('BullMQ could not store the delivery');
+  } finally {
+    holding[0]?.thaw();
+  }
+});
+

@@ -110,8 +110,11 @@ export interface RedisCluster {
   stop(): Promise<void>;
 }
 
-/** Starts a Redis Cluster of `primaries` primaries (no replicas), slots spread evenly, state ok. */
-export async function startRedisCluster(primaries = 3): Promise<RedisCluster> {
+/**
+ * Starts a Redis Cluster of `primaries` primaries, each with `replicasPerPrimary` replicas, slots
+ * spread evenly; resolves when the cluster state is ok and every replica is in sync.
+ */
+export async function startRedisCluster(primaries = 3, replicasPerPrimary = 0): Promise<RedisCluster> {
   const nodes: RedisServer[] = [];
   const cluster: RedisCluster = {
     nodes,
@@ -121,7 +124,7 @@ export async function startRedisCluster(primaries = 3): Promise<RedisCluster> {
     },
   };
   try {
-    for (let index = 0; index < primaries; index++) {
+    for (let index = 0; index < primaries * (1 + replicasPerPrimary); index++) {
       const args = [
         '--cluster-enabled',
         'yes',
@@ -135,14 +138,26 @@ export async function startRedisCluster(primaries = 3): Promise<RedisCluster> {
     cluster.addresses = nodes.map((node) => `127.0.0.1:${node.port}`).join(',');
     execFileSync(
       'redis-cli',
-      ['--cluster', 'create', ...cluster.addresses.split(','), '--cluster-replicas', '0', '--cluster-yes'],
+      [
+        '--cluster',
+        'create',
+        ...cluster.addresses.split(','),
+        '--cluster-replicas',
+        String(replicasPerPrimary),
+        '--cluster-yes',
+      ],
       {
         stdio: 'ignore',
       },
     );
     await waitFor(
       'cluster_state:ok on every node',
-      () => nodes.every((node) => /cluster_state:ok/.test(redisCli(node.port, 'CLUSTER', 'INFO'))),
+      () =>
+        nodes.every((node) => {
+          if (!/cluster_state:ok/.test(redisCli(node.port, 'CLUSTER', 'INFO'))) return false;
+          const replication = redisCli(node.port, 'INFO', 'replication');
+          return /role:master/.test(replication) || /master_link_status:up/.test(replication);
+        }),
       30_000,
     );
   } catch (error) {
