@@ -100,7 +100,10 @@ it('connects through Sentinel, producer and worker', async () => {
   const redis = { sentinels: sentinels.ports.map((port) => ({ host: '127.0.0.1', port })), name: sentinels.name };
   const queue = later(new BullMQQueue({ redis, minReplicas: 1, logger: silentLogger }));
   const handled: string[] = [];
-  const processor = createProcessor({ handlers: {}, onEvent: async (event: KnownEvent) => void handled.push(event.id) });
+  const processor = createProcessor({
+    handlers: {},
+    onEvent: async (event: KnownEvent) => void handled.push(event.id),
+  });
   later(createBullMQWorker(processor, { redis, logger: silentLogger }));
   const stored = delivery();
   await queue.enqueue(stored);
@@ -113,7 +116,10 @@ it('runs on Redis Cluster with a hash-tagged prefix, producer and worker, duplic
   const queue = later(new BullMQQueue({ redis, logger: silentLogger }));
   expect(queue.queue.opts.prefix).toBe('{acadle-webhooks}');
   const handled: string[] = [];
-  const processor = createProcessor({ handlers: {}, onEvent: async (event: KnownEvent) => void handled.push(event.id) });
+  const processor = createProcessor({
+    handlers: {},
+    onEvent: async (event: KnownEvent) => void handled.push(event.id),
+  });
   later(createBullMQWorker(processor, { redis, logger: silentLogger }));
   const deliveries = Array.from({ length: 20 }, delivery);
   for (const stored of deliveries) expect(await queue.enqueue(stored)).toEqual({ duplicate: false });
@@ -151,4 +157,3 @@ it('on Redis Cluster, waits for the replica of the shard that holds the queue', 
     holding[0]?.thaw();
   }
 });
-
