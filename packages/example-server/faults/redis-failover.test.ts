@@ -3,6 +3,7 @@
 // figure is recorded as it comes (replication is asynchronous: the loss window is real).
 import {
   type RedisServer,
+  redisCli,
   type Sentinels,
   startRedis,
   startRedisReplica,
@@ -57,6 +58,12 @@ async function failover(minReplicas: number) {
   await waitFor('the sentinels promote the replica', () => sentinels.primaryPort() === replica.port, 60_000);
   const promotedSeconds = (Date.now() - killedAt) / 1000;
   await primary.start();
+  await waitFor(
+    'the restarted primary, a replica in sync',
+    () => /master_link_status:up/.test(redisCli(primary.port, 'INFO', 'replication')),
+    60_000,
+  );
+  const rejoinedSeconds = (Date.now() - killedAt) / 1000;
   const first = await sender.done;
   const unacknowledged = first.filter((answer) => answer.status !== 200).map((answer) => answer.body);
   const retried = await startSender(url, { bodies: unacknowledged, concurrency: 4, deadlineMs: 60_000 }).done;
@@ -74,7 +81,7 @@ async function failover(minReplicas: number) {
     recoverySeconds: failed.length === 0 ? 0 : Math.round(lastFailure - killedAt) / 1000,
   };
   record(figures);
-  console.log(JSON.stringify({ minReplicas, promotedSeconds }));
+  console.log(JSON.stringify({ minReplicas, promotedSeconds, rejoinedSeconds }));
   expect(new Set(first.map((answer) => answer.status))).toEqual(new Set([200, 503]));
   expect(retried.every((answer) => answer.status === 200)).toBe(true);
   expect(figures.recoverySeconds).toBeLessThan(30);
