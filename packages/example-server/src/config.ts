@@ -62,6 +62,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   if (queueBackend === 'redis' && !redis.connection) {
     throw new ConfigError('REDIS_URL: required with QUEUE_BACKEND=redis (or REDIS_SENTINELS, or REDIS_CLUSTER_NODES)');
   }
+  if (values.REDIS_MIN_REPLICAS > 0 && queueBackend !== 'redis') {
+    throw new ConfigError(`REDIS_MIN_REPLICAS: Redis only, not QUEUE_BACKEND=${queueBackend}`);
+  }
   if (queueBackend === 'postgres' && !values.DATABASE_URL) {
     throw new ConfigError('DATABASE_URL: required with QUEUE_BACKEND=postgres');
   }

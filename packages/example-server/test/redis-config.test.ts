@@ -61,6 +61,7 @@ describe('Redis configuration', () => {
     [{ REDIS_CLUSTER_NODES: 'a:1', REDIS_SENTINELS: 'b:2', REDIS_SENTINEL_NAME: 'n' }, 'REDIS_CLUSTER_NODES: not with'],
     [{ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_MIN_REPLICAS: '-1' }, 'REDIS_MIN_REPLICAS: at least 0'],
     [{ QUEUE_BACKEND: 'redis' }, 'REDIS_URL: required with QUEUE_BACKEND=redis'],
+    [{ DATABASE_URL: 'postgres://u@127.0.0.1/d', REDIS_MIN_REPLICAS: '1' }, 'REDIS_MIN_REPLICAS: Redis only'],
   ])('refuses %j with one line', (env, message) => {
     const { error } = loadConfig({ ...TOKENS, ...env }) as { error: { name: string; message: string } };
     expect(error.name).toBe('ConfigError');
