@@ -628,7 +628,24 @@ async function checkWithoutPeers(temp, tarball) {
         'postgres-only-types.mts',
       ];
       await runOrThrow('type errors without ioredis', process.execPath, [tsc, ...options], { cwd: folder });
-      return `${stdout.trim()}; tsc (node16, skipLibCheck off) passes`;
+      // A Redis Cluster needs ioredis, loaded only then: asked for here, one line says what to install.
+      const cluster =
+        "try { new BullMQQueue({ redis: { clusterNodes: ['127.0.0.1:1'] } }) } catch (e) { console.log(e.name + ': ' + e.message) }";
+      const expected =
+        'MissingPeerError: acadle-webhooks/bullmq needs the ioredis package for Redis Cluster: npm install ioredis';
+      for (const [format, args] of [
+        ['CJS', ['-e', `const { BullMQQueue } = require('acadle-webhooks/bullmq'); ${cluster}`]],
+        ['ESM', ['--input-type=module', '-e', `import { BullMQQueue } from 'acadle-webhooks/bullmq'; ${cluster}`]],
+      ]) {
+        const answer = await runOrThrow(`${format}: Redis Cluster without ioredis`, process.execPath, args, {
+          cwd: folder,
+        });
+        assert(
+          answer.stdout.trim() === expected,
+          `${format}: Redis Cluster without ioredis said: ${answer.stdout.slice(0, 300)}`,
+        );
+      }
+      return `${stdout.trim()}; tsc (node16, skipLibCheck off) passes; a Redis Cluster asks for ioredis in one line`;
     } finally {
       database.stdin.end();
       await new Promise((resolve) => (database.exitCode === null ? database.once('exit', resolve) : resolve()));

@@ -1,4 +1,4 @@
-// Integration tests start throwaway `redis-server` processes. Installs Debian's package when it is
+// Integration tests start throwaway `redis-server` and `redis-sentinel` processes. Installs Debian's package when it is
 // missing and we may (root with apt-get), so that `pnpm test` works on a fresh machine; otherwise
 // says what to install. Never starts a server itself.
 import { execFileSync } from 'node:child_process';
@@ -12,15 +12,17 @@ const has = (command, args = ['--version']) => {
   }
 };
 
-if (!has('redis-server')) {
+// redis-sentinel (the failover scenarios of pnpm test:faults) is Debian's package of its own.
+const missing = ['redis-server', 'redis-sentinel'].filter((command) => !has(command));
+if (missing.length > 0) {
   if (process.getuid?.() === 0 && has('apt-get', ['--version'])) {
-    console.log('redis-server is missing: installing Debian package redis-server (apt-get)');
+    console.log(`${missing.join(' and ')} missing: installing Debian package(s) ${missing.join(' ')} (apt-get)`);
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-    execFileSync('apt-get', ['install', '-y', '-qq', 'redis-server'], { stdio: 'inherit', env });
+    execFileSync('apt-get', ['install', '-y', '-qq', ...missing], { stdio: 'inherit', env });
   } else {
     console.error(
-      'The integration tests need redis-server. Install it (Debian/Ubuntu: sudo apt-get install -y redis-server; macOS: brew install redis) and run again.',
+      `The integration tests need ${missing.join(' and ')}. Install (Debian/Ubuntu: sudo apt-get install -y ${missing.join(' ')}; macOS: brew install redis) and run again.`,
     );
     process.exit(1);
   }

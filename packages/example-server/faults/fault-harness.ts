@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from 'acadle-webhooks-test-harness';
 
 export interface Answer {
   id: string;
@@ -59,10 +60,29 @@ export function eventIdsSeen(counts: Map<string, number>): Map<string, number> {
   return byEvent;
 }
 
+/** The event ids answered 200. */
+export const acknowledgedIds = (answers: Answer[]) =>
+  new Set(answers.filter((answer) => answer.status === 200).map((answer) => answer.id));
+
+/** Waits until the sink saw every id in `ids`, then counts what was lost and what ran twice. */
+export async function settle(counts: Map<string, number>, ids: Set<string>, timeoutMs = 90_000) {
+  await waitFor(
+    'every acknowledged event processed',
+    () => [...ids].every((id) => eventIdsSeen(counts).has(id)),
+    timeoutMs,
+  ).catch(() => undefined);
+  const seen = eventIdsSeen(counts);
+  return {
+    processed: [...ids].filter((id) => seen.has(id)).length,
+    lost: [...ids].filter((id) => !seen.has(id)).length,
+    processedTwice: [...seen.values()].filter((count) => count > 1).length,
+  };
+}
+
 /** Starts the sender in its own process; `acknowledged()` is live, `done` resolves with every answer. */
 export function startSender(
   url: string,
-  options: { count?: number; concurrency: number; deadlineMs: number; bodies?: string[] },
+  options: { count?: number; concurrency: number; deadlineMs: number; bodies?: string[]; intervalMs?: number },
 ) {
   const directory = mkdtempSync(join(tmpdir(), 'acadle-sender-'));
   const output = join(directory, 'answers.json');
@@ -77,7 +97,10 @@ export function startSender(
     writeFileSync(join(directory, 'bodies.json'), JSON.stringify(options.bodies));
     args.push(join(directory, 'bodies.json'));
   }
-  const child = fork(join(__dirname, 'sender.mjs'), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(join(__dirname, 'sender.mjs'), args, {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, SENDER_INTERVAL_MS: String(options.intervalMs ?? 0) },
+  });
   let acknowledged = 0;
   child.on('message', (message: { acknowledged?: number }) => {
     acknowledged = message.acknowledged ?? acknowledged;

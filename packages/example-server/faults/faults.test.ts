@@ -5,7 +5,7 @@ import { createEvent, fixtures } from 'acadle-webhooks/testing';
 import { type RedisServer, startPostgres, startRedis, waitFor } from 'acadle-webhooks-test-harness';
 import { Queue } from 'bullmq';
 import { post, type ServerProcess, startServer } from '../test/server-process.js';
-import { type Answer, countingSink, eventIdsSeen, record, startSender } from './fault-harness.js';
+import { acknowledgedIds, countingSink, record, settle, startSender } from './fault-harness.js';
 
 jest.setTimeout(300_000);
 
@@ -33,24 +33,6 @@ async function server(
   const started = await startServer(env, options);
   cleanups.push(() => started.stop('SIGKILL'));
   return started;
-}
-
-const acknowledgedIds = (answers: Answer[]) =>
-  new Set(answers.filter((answer) => answer.status === 200).map((answer) => answer.id));
-
-/** Waits until the sink saw every id in `ids`, then counts what was lost and what ran twice. */
-async function settle(counts: Map<string, number>, ids: Set<string>, timeoutMs = 90_000) {
-  await waitFor(
-    'every acknowledged event processed',
-    () => [...ids].every((id) => eventIdsSeen(counts).has(id)),
-    timeoutMs,
-  ).catch(() => undefined);
-  const seen = eventIdsSeen(counts);
-  return {
-    processed: [...ids].filter((id) => seen.has(id)).length,
-    lost: [...ids].filter((id) => !seen.has(id)).length,
-    processedTwice: [...seen.values()].filter((count) => count > 1).length,
-  };
 }
 
 /**

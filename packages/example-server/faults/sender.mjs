@@ -2,6 +2,7 @@
 // loopback and records every answer. Bounded in count and time; stops by itself.
 // Usage: node faults/sender.mjs <url> <count> <concurrency> <deadline ms> <output.json> [bodies.json]
 // Without bodies.json it sends `count` new user_registered deliveries; with it, those bodies.
+// SENDER_INTERVAL_MS paces each of the `concurrency` loops (a steady stream rather than a burst).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createEvent } from 'acadle-webhooks/testing';
 
@@ -11,6 +12,7 @@ const bodies = bodiesFile
   ? JSON.parse(readFileSync(bodiesFile, 'utf8'))
   : Array.from({ length: Number(count) }, () => JSON.stringify(createEvent('user_registered')));
 const deadline = Date.now() + Number(deadlineMs);
+const intervalMs = Number(process.env.SENDER_INTERVAL_MS ?? 0);
 const answers = [];
 let next = 0;
 let stopped = false;
@@ -55,6 +57,7 @@ await Promise.all(
     while (!stopped && next < bodies.length && Date.now() < deadline) {
       const body = bodies[next++];
       answers.push(await post(body));
+      if (intervalMs > 0) await new Promise((resolve) => setTimeout(resolve, intervalMs));
       process.send?.({ sent: answers.length, acknowledged: answers.filter((answer) => answer.status === 200).length });
     }
   }),

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { redisConnectionFromEnv, redisEnvironment } from './redis-connection-from-env.js';
 
 // Environment -> typed configuration, validated once at start. Everything else receives `Config`.
 
@@ -21,7 +22,7 @@ const environment = z.object({
   PUBLIC_URL: z.url().optional(),
   DATA_DIR: z.string().min(1).optional(),
   QUEUE_BACKEND: z.enum(['embedded', 'redis', 'postgres', 'memory']).optional(),
-  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  ...redisEnvironment,
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   ROLE: z.enum(['all', 'web', 'worker']).default('all'),
@@ -55,10 +56,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     throw new ConfigError(`${String(issue?.path[0])}: ${issue?.message}`);
   }
   const values = parsed.data;
+  const redis = redisConnectionFromEnv(values);
+  if (redis.problem) throw new ConfigError(redis.problem);
   const queueBackend =
-    values.QUEUE_BACKEND ?? (values.REDIS_URL ? 'redis' : values.DATABASE_URL ? 'postgres' : 'embedded');
-  if (queueBackend === 'redis' && !values.REDIS_URL)
-    throw new ConfigError('REDIS_URL: required with QUEUE_BACKEND=redis');
+    values.QUEUE_BACKEND ?? (redis.connection ? 'redis' : values.DATABASE_URL ? 'postgres' : 'embedded');
+  if (queueBackend === 'redis' && !redis.connection) {
+    throw new ConfigError('REDIS_URL: required with QUEUE_BACKEND=redis (or REDIS_SENTINELS, or REDIS_CLUSTER_NODES)');
+  }
+  if (values.REDIS_MIN_REPLICAS > 0 && queueBackend !== 'redis') {
+    throw new ConfigError(`REDIS_MIN_REPLICAS: Redis only, not QUEUE_BACKEND=${queueBackend}`);
+  }
   if (queueBackend === 'postgres' && !values.DATABASE_URL) {
     throw new ConfigError('DATABASE_URL: required with QUEUE_BACKEND=postgres');
   }
@@ -79,7 +86,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     publicUrl: values.PUBLIC_URL,
     dataDir: resolve(values.DATA_DIR ?? defaultDataDir),
     queueBackend,
-    redisUrl: values.REDIS_URL,
+    redis: redis.connection,
+    /** Replicas that must hold a delivery before it is acknowledged (Redis `WAIT`). */
+    redisMinReplicas: values.REDIS_MIN_REPLICAS,
     databaseUrl: values.DATABASE_URL,
     embeddedPostgresPort: values.EMBEDDED_POSTGRES_PORT,
     role: values.ROLE,

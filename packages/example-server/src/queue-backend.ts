@@ -1,6 +1,13 @@
 import { type DeliveryProcessor, type EventQueue, MemoryQueue } from 'acadle-webhooks';
-import { BullMQQueue, type BullMQWorker, createBullMQWorker, type PostgresConnection } from 'acadle-webhooks/bullmq';
+import {
+  BullMQQueue,
+  type BullMQWorker,
+  createBullMQWorker,
+  type PostgresConnection,
+  type RedisConnection,
+} from 'acadle-webhooks/bullmq';
 import type { Logger } from 'pino';
+import { checkReplicas } from './check-replicas.js';
 import type { Config } from './config.js';
 import { startEmbeddedDatabase } from './embedded-database/embedded-database.js';
 
@@ -26,15 +33,20 @@ export async function createQueueBackend(config: Config, logger: Logger): Promis
     config.queueBackend === 'embedded'
       ? await startEmbeddedDatabase(config.dataDir, config.embeddedPostgresPort, logger)
       : undefined;
-  const connection: { redis: string } | { postgres: PostgresConnection } =
+  const connection: { redis: RedisConnection } | { postgres: PostgresConnection } =
     config.queueBackend === 'redis'
-      ? { redis: config.redisUrl as string }
+      ? { redis: config.redis as RedisConnection }
       : {
           postgres: database
             ? { ...database.connection, migrate: true }
             : { connectionString: config.databaseUrl, migrate: true },
         };
-  const queue = new BullMQQueue({ ...connection, logger: logger.child({ component: 'queue' }) });
+  const queue = new BullMQQueue({
+    ...connection,
+    minReplicas: config.redisMinReplicas,
+    logger: logger.child({ component: 'queue' }),
+  });
+  if (config.role !== 'worker') await checkReplicas(queue, config.redisMinReplicas);
   let worker: BullMQWorker | undefined;
   return {
     queue,

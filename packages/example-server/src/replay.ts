@@ -1,7 +1,7 @@
 // pnpm --filter acadle-webhooks-example-server replay [--type T] [--since ISO] [--id ID] [--dry-run]
 // Puts dead letters back in the queue, with the server's own configuration (same environment).
 import { parseArgs } from 'node:util';
-import { BullMQQueue, replayFailed } from 'acadle-webhooks/bullmq';
+import { BullMQQueue, type RedisConnection, replayFailed } from 'acadle-webhooks/bullmq';
 import { loadConfigOrExit } from './config.js';
 import { orExitWhenCannotStart } from './embedded-database/cannot-start-error.js';
 import {
@@ -58,7 +58,7 @@ const embedded =
   config.queueBackend === 'embedded' ? await orExitWhenCannotStart(embeddedConnection(), 'Cannot replay') : undefined;
 const queue = new BullMQQueue(
   config.queueBackend === 'redis'
-    ? { redis: config.redisUrl as string }
+    ? { redis: config.redis as RedisConnection }
     : {
         postgres: embedded
           ? { ...embedded.connection, migrate: true }

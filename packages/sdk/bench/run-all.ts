@@ -1,8 +1,9 @@
 // pnpm bench — every benchmark side by side in one run: server (the reference server as `pnpm start`
 // runs it, against bare Express), acknowledgement (9 SDK servers), scale (payload size, connections),
-// pipeline (HTTP in -> handler ran, against raw BullMQ), enqueue (group commit on PostgreSQL), parse.
-// Loopback only; every loop is bounded in count and time. `--smoke` runs each part for a moment (used
-// by a test); `--before-server=<path to dist/server.js>` measures another build of the reference server beside this one.
+// pipeline (HTTP in -> handler ran, against raw BullMQ), enqueue (group commit on PostgreSQL), parse,
+// replicas (the cost of minReplicas 1 on a primary with one replica). Loopback only; every loop is
+// bounded in count and time. `--smoke` runs each part for a moment (used by a test);
+// `--before-server=<path to dist/server.js>` measures another build of the reference server beside this one.
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -13,12 +14,13 @@ import { createPostgresBackend, Queue, Worker } from 'bullmq';
 import type { PostgresConnection } from '../src/queue/bullmq/index.js';
 import { createEvent } from '../src/testing/index.js';
 import { measureEnqueue } from './enqueue.bench.js';
+import { measureReplicas } from './replicas.js';
 import { measureServerAcknowledgement, measureServerPipeline } from './server.bench.js';
 
 const smoke = process.argv.includes('--smoke');
-/** `--only=server|ack|scale|pipeline|enqueue|parse` runs one part (targets of the other parts are left out). */
+/** `--only=server|ack|scale|pipeline|enqueue|parse|replicas` runs one part (targets of the other parts are left out). */
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
-const runs = (part: 'server' | 'ack' | 'scale' | 'pipeline' | 'enqueue' | 'parse') =>
+const runs = (part: 'server' | 'ack' | 'scale' | 'pipeline' | 'enqueue' | 'parse' | 'replicas') =>
   only === undefined || only === part;
 const beforeServer = process.argv.find((arg) => arg.startsWith('--before-server='))?.slice('--before-server='.length);
 const settings = smoke
@@ -408,6 +410,21 @@ async function main() {
       );
       console.table(parse);
     }
+    const replicas = runs('replicas')
+      ? await measureReplicas<RunningServer>({
+          start: (connection) => startServer('sdk-redis', connection),
+          load,
+          rounds: settings.rounds,
+          seconds: settings.seconds,
+          warmupSeconds: settings.warmupSeconds,
+        })
+      : [];
+    if (runs('replicas')) {
+      console.log(
+        `\nReplicas: SDK Express adapter + BullMQ on a Redis primary with one replica, 50 connections, 1 KiB, ${settings.rounds} alternating rounds of ${settings.seconds} s, medians`,
+      );
+      console.table(replicas);
+    }
 
     const row = (label: string) => ack.find((entry) => entry.server === label);
     const memory = row(LABELS['sdk-memory']);
@@ -516,6 +533,7 @@ async function main() {
       scale: scaled,
       pipeline: pipe,
       parse,
+      replicas,
       targets,
       durationSeconds: Math.round((Date.now() - started) / 1000),
     };

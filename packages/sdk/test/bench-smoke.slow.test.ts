@@ -9,7 +9,7 @@ describe('pnpm bench --smoke', () => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run-all.ts', '--smoke'], {
       cwd: join(__dirname, '..'),
       encoding: 'utf8',
-      timeout: 260_000,
+      timeout: 290_000,
     });
     if (run.status !== 0) throw new Error(`pnpm bench --smoke failed (${run.status}):\n${run.stderr}`);
     const report = JSON.parse(readFileSync(join(__dirname, '..', 'bench', 'results', 'smoke.json'), 'utf8'));
@@ -24,6 +24,7 @@ describe('pnpm bench --smoke', () => {
     expect(report.scale.length).toBeGreaterThan(0);
     expect(report.pipeline.map((row: { backend: string }) => row.backend)).toEqual(['Redis', 'PostgreSQL (embedded)']);
     expect(report.parse).toHaveLength(5);
+    expect(report.replicas.map((row: { 'requests/s': number }) => row['requests/s'] > 0)).toEqual([true, true]);
     expect(report.targets.length).toBeGreaterThanOrEqual(14);
-  }, 270_000);
+  }, 300_000);
 });

@@ -10,6 +10,7 @@ import {
   type RedisServer,
   startPostgres,
   startRedis,
+  startRedisCluster,
   waitFor,
 } from 'acadle-webhooks-test-harness';
 import type { CliIo } from '../src/cli/cli-io.js';
@@ -51,7 +52,9 @@ function delivery(body: object): Delivery {
   return { id, type, body: text, receivedAt: new Date().toISOString(), request: REQUEST };
 }
 
-type Connection = { redis: string } | { postgres: { connectionString: string; migrate: true } };
+type Connection =
+  | { redis: string | { clusterNodes: string[] } }
+  | { postgres: { connectionString: string; migrate: true } };
 
 let redis: RedisServer;
 let postgres: PostgresServer;
@@ -236,7 +239,11 @@ describe('acadle-webhooks dead-letters on Redis', () => {
     [[], 'Error: Name where the queue is: --redis redis://127.0.0.1:6379 or --postgres'],
     [
       ['--redis', 'redis://127.0.0.1:1', '--postgres', 'postgres://u@127.0.0.1:1/d'],
-      'Error: Use --redis or --postgres, not both',
+      'Error: Use one of --redis, --redis-cluster and --postgres',
+    ],
+    [
+      ['--redis-cluster', 'redis://127.0.0.1:7000'],
+      'Error: Invalid --redis-cluster "redis://127.0.0.1:7000": expected',
     ],
     [['--redis', 'localhost:6379'], 'Error: Invalid --redis "localhost:6379": expected a URL such as redis://'],
     [
@@ -257,6 +264,24 @@ describe('acadle-webhooks dead-letters on Redis', () => {
     expect(err).toBe(
       `Error: Cannot read the queue from Redis at redis://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}\n`,
     );
+  });
+});
+
+describe('acadle-webhooks dead-letters on Redis Cluster', () => {
+  it('lists and replays dead letters with --redis-cluster', async () => {
+    const cluster = await startRedisCluster(3);
+    cleanups.push(() => cluster.stop());
+    const { queueName, state, deadLetter } = queueWith({ redis: { clusterNodes: cluster.addresses.split(',') } });
+    const failed = createEvent('user_registered');
+    await deadLetter([failed], 1);
+    const args = ['--redis-cluster', cluster.addresses, '--queue', queueName, '--json'];
+    const listed = await cli('dead-letters', 'list', ...args);
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.out)).toEqual([expect.objectContaining({ eventId: failed.id })]);
+    state.failing = false;
+    const replayed = await cli('dead-letters', 'replay', ...args);
+    expect(JSON.parse(replayed.out)).toEqual([expect.objectContaining({ eventId: failed.id })]);
+    await waitFor('processed after the replay', () => state.processed.some((entry) => entry.id === failed.id));
   });
 });
 

@@ -1,4 +1,12 @@
 export {
+  type RedisCluster,
+  redisCli,
+  type Sentinels,
+  startRedisCluster,
+  startRedisReplica,
+  startSentinels,
+} from './redis-topologies.js';
+export {
   freePort,
   type PostgresServer,
   type RedisServer,

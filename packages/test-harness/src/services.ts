@@ -1,7 +1,7 @@
 // Real servers for integration tests: a throwaway Debian `redis-server` and an embedded PostgreSQL,
 // each on a free loopback port with its own data directory. Never mocks; never skips.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ export { freePort };
 
 const DATABASE_PROCESS = join(__dirname, '../../example-server/src/embedded-database/database-child-process.mjs');
 
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+export async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const open = await new Promise<boolean>((resolve) => {
@@ -51,6 +51,7 @@ export async function startRedis(extraArguments: string[] = []): Promise<RedisSe
   }
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'acadle-redis-'));
+  chmodSync(dir, 0o755);
   let child: ChildProcess | undefined;
   const server: RedisServer = {
     port,

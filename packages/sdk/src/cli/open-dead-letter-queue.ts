@@ -4,9 +4,10 @@ import { silentLogger } from '../shared/logger.js';
 import { withTimeout } from '../shared/with-timeout.js';
 import { CliError } from './cli-io.js';
 
-/** Where `dead-letters` finds the queue: exactly one of `--redis` and `--postgres`, and `--queue`. */
+/** Where `dead-letters` finds the queue: exactly one of `--redis`, `--redis-cluster` and `--postgres`, and `--queue`. */
 export interface DeadLetterStoreOptions {
   redis?: string;
+  redisCluster?: string;
   postgres?: string;
   queue?: string;
 }
@@ -19,10 +20,12 @@ export interface OpenedDeadLetterQueue {
   close(): Promise<void>;
 }
 
-/** The store `--redis` or `--postgres` names. */
+/** The store `--redis`, `--redis-cluster` or `--postgres` names. */
 export interface DeadLetterStore {
   backend: 'redis' | 'postgres';
   url: string;
+  /** With `--redis-cluster`: its nodes, `host:port` each. */
+  clusterNodes?: string[];
 }
 
 // A variable, not a literal: TypeScript would resolve the literal to the built dist/, and loading it
@@ -37,8 +40,14 @@ const NAMES = { redis: 'Redis', postgres: 'PostgreSQL' };
 
 /** The store named by `--redis` or `--postgres`; a one-line error unless exactly one, and a URL of its kind. */
 export function storeOf(options: DeadLetterStoreOptions): DeadLetterStore {
-  if (options.redis !== undefined && options.postgres !== undefined)
-    throw new CliError('Use --redis or --postgres, not both: the dead letters are in one of them');
+  if ([options.redis, options.redisCluster, options.postgres].filter((option) => option !== undefined).length > 1)
+    throw new CliError('Use one of --redis, --redis-cluster and --postgres: the dead letters are in one of them');
+  if (options.redisCluster !== undefined) {
+    const clusterNodes = options.redisCluster.split(',').map((node) => node.trim());
+    if (!clusterNodes.every((node) => /^[^\s,:]+:\d{1,5}$/.test(node)))
+      throw new CliError(`Invalid --redis-cluster "${options.redisCluster}": expected host:port,host:port,…`);
+    return { backend: 'redis', url: clusterNodes.join(','), clusterNodes };
+  }
   const backend = options.redis !== undefined ? 'redis' : options.postgres !== undefined ? 'postgres' : undefined;
   if (backend === undefined)
     throw new CliError(`Name where the queue is: --redis ${EXAMPLES.redis} or --postgres ${EXAMPLES.postgres}`);
@@ -106,7 +115,7 @@ export async function openDeadLetterQueue(
   const common = { queueName, logger: silentLogger };
   const queue = new bullmq.BullMQQueue(
     store.backend === 'redis'
-      ? { redis: store.url, ...common }
+      ? { redis: store.clusterNodes ? { clusterNodes: store.clusterNodes } : store.url, ...common }
       : { postgres: { connectionString: store.url }, ...common },
   );
   const close = () => withTimeout(queue.close(), CLOSE_TIMEOUT_MS, () => new Error('close timed out')).catch(() => {});

@@ -25,7 +25,11 @@ const repeatable = (value: string, previous: string[] | undefined) => [...(previ
 /** The options every `dead-letters` command takes: where the queue is, and `--json`. */
 function withStoreOptions(command: Command): Command {
   return command
-    .option('--redis <url>', 'the Redis holding the queue, e.g. redis://127.0.0.1:6379')
+    .option('--redis <url>', 'the Redis holding the queue, e.g. redis://127.0.0.1:6379 (under Sentinel: the primary)')
+    .option(
+      '--redis-cluster <nodes>',
+      'a Redis Cluster holding the queue: some of its nodes, e.g. 10.0.1.1:6379,10.0.1.2:6379',
+    )
     .option('--postgres <url>', 'the PostgreSQL holding the queue, e.g. postgres://user:password@127.0.0.1:5432/db')
     .option('--queue <name>', `BullMQ queue name (default: "${DEFAULT_QUEUE_NAME}")`)
     .option('--json', 'machine-readable output: a JSON array');

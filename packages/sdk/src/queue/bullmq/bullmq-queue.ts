@@ -1,10 +1,11 @@
 import { consoleLogger, type Delivery, type EnqueueResult, type EventQueue, type Logger } from 'acadle-webhooks';
-import type { DefaultJobOptions, PostgresConnectionOptions, Queue, RedisConnectionClient, RedisOptions } from 'bullmq';
+import type { DefaultJobOptions, PostgresConnectionOptions, Queue, RedisConnectionClient } from 'bullmq';
 import { withTimeout } from '../../shared/with-timeout.js';
 import { DEFAULT_QUEUE_NAME } from './default-queue-name.js';
 import { GroupCommit } from './group-commit.js';
 import { bullmq } from './load-bullmq.js';
-import { redisOptionsFromUrl } from './redis-options-from-url.js';
+import { isRedisClient, type RedisConnection, redisConnectionFor } from './redis-connection.js';
+import { ReplicaWaiter } from './replica-waiter.js';
 
 // Jobs carry only a ceiling of attempts and a backoff type of our own, which BullMQ hands to the
 // worker's `backoffStrategy`: the real attempts and delays are the workers' configuration
@@ -37,13 +38,21 @@ export type BullMQQueueOptions = {
    * @defaultValue 100 on PostgreSQL (`postgres`), 1 otherwise (ioredis already pipelines concurrent adds)
    */
   maxBatchSize?: number;
+  /**
+   * Redis only: replicas that must hold a delivery before `enqueue` resolves (Redis `WAIT` after the
+   * add); fewer within `replicaTimeoutMs` rejects, and the receiver answers 503. @defaultValue 0 (the primary's copy only)
+   */
+  minReplicas?: number;
+  /** How long `WAIT` waits for `minReplicas`; keep it below the receiver's `enqueueTimeoutMs`. @defaultValue 1000 */
+  replicaTimeoutMs?: number;
 } & (
   | {
       /**
-       * Redis: a URL or connection options, from which a dedicated, fail-fast producer connection
-       * is made; or an ioredis instance, used as is (make it fail fast, and share it with no worker).
+       * Redis: a URL, connection options (Sentinel: `sentinels` and `name`) or `{ clusterNodes }`,
+       * from which a dedicated, fail-fast producer connection is made; or an ioredis instance, used
+       * as is (make it fail fast, and share it with no worker).
        */
-      redis: RedisOptions | string | RedisConnectionClient;
+      redis: RedisConnection | RedisConnectionClient;
       /** The BullMQ queue name; workers must use the same. @defaultValue {@link DEFAULT_QUEUE_NAME} */
       queueName?: string;
     }
@@ -71,27 +80,6 @@ const MAX_CONCURRENT_BATCHES = 2;
 /** One BullMQ job as `addBulk` takes it. */
 type BulkJob = { name: string; data: Delivery; opts: Record<string, unknown> & { jobId: string } };
 
-/** Whether `redis` is a client instance (ioredis, node-redis, …) rather than connection options. */
-function isRedisClient(redis: RedisOptions | string | RedisConnectionClient): redis is RedisConnectionClient {
-  return typeof redis === 'object' && typeof (redis as RedisConnectionClient).duplicate === 'function';
-}
-
-/**
- * Settings for the producer connection on the HTTP path: it must fail fast rather than wait for
- * Redis (workers, by contrast, need `maxRetriesPerRequest: null` and must not share it).
- */
-function producerRedisOptions(redis: RedisOptions | string): RedisOptions {
-  const base: RedisOptions = typeof redis === 'string' ? redisOptionsFromUrl(redis) : redis;
-  return {
-    connectTimeout: 2000,
-    ...base,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    // Reconnect forever, never more than 2 s apart, so the queue heals as soon as Redis is back.
-    retryStrategy: (attempt: number) => Math.min(200 * attempt, 2000),
-  };
-}
-
 /**
  * Stores deliveries in a BullMQ queue, on Redis or PostgreSQL: `enqueue` resolves once BullMQ has
  * the job and deduplicates by event id for `dedupeTtlMs`; the receiver bounds the wait (`enqueueTimeoutMs`).
@@ -116,6 +104,9 @@ export class BullMQQueue implements EventQueue {
   readonly #logger: Logger;
   /** Set when deliveries are stored in batches (`maxBatchSize` above 1). */
   readonly #groupCommit: GroupCommit<BulkJob, { id?: string | undefined }> | undefined;
+  readonly #replicas: ReplicaWaiter | undefined;
+  /** A Redis Cluster connection this queue made, which BullMQ leaves open. */
+  #ownCluster: RedisConnectionClient | undefined;
 
   constructor(options: BullMQQueueOptions) {
     this.#dedupeTtlMs = options.dedupeTtlMs ?? 7 * 86_400_000;
@@ -124,13 +115,21 @@ export class BullMQQueue implements EventQueue {
     }
     this.#jobOptions = options.jobOptions;
     this.#logger = options.logger ?? consoleLogger;
+    const minReplicas = options.minReplicas ?? 0;
+    if (!Number.isInteger(minReplicas) || minReplicas < 0)
+      throw new TypeError('minReplicas: a whole number, 0 or more');
+    if (minReplicas > 0 && 'postgres' in options) throw new TypeError('minReplicas: Redis only');
     if ('queue' in options) {
       this.#queue = options.queue;
     } else if ('redis' in options) {
       // BullMQ makes (and closes) the connection from options, loading ioredis only then: this module
-      // imports no Redis driver, so that PostgreSQL users need none installed.
-      const connection = isRedisClient(options.redis) ? options.redis : producerRedisOptions(options.redis);
-      this.#queue = new bullmq.Queue(options.queueName ?? DEFAULT_QUEUE_NAME, { connection });
+      // imports no Redis driver, so that PostgreSQL users need none installed (Cluster loads it itself).
+      const name = options.queueName ?? DEFAULT_QUEUE_NAME;
+      const redis = isRedisClient(options.redis)
+        ? { connection: options.redis }
+        : redisConnectionFor(options.redis, 'producer', name);
+      if (redis.prefix !== undefined) this.#ownCluster = redis.connection as RedisConnectionClient;
+      this.#queue = new bullmq.Queue(name, redis);
       void this.#checkEvictionPolicy(this.#queue);
     } else {
       const postgres =
@@ -155,6 +154,7 @@ export class BullMQQueue implements EventQueue {
         maxConcurrentWrites: MAX_CONCURRENT_BATCHES,
       });
     }
+    if (minReplicas > 0) this.#replicas = this.#replicaWaiter(minReplicas, options.replicaTimeoutMs ?? 1000);
   }
 
   /**
@@ -221,11 +221,38 @@ export class BullMQQueue implements EventQueue {
         ? await this.#groupCommit.submit({ name: delivery.type, data: delivery, opts })
         : await this.queue.add(delivery.type, delivery, opts);
       this.#everStored = true;
+      if (this.#replicas) await this.#replicated(this.#replicas);
       return { duplicate: job.id !== jobId };
     } catch (error) {
       this.#recover();
       throw new Error('BullMQ could not store the delivery', { cause: error });
     }
+  }
+
+  // Fewer copies than asked: the delivery is stored on the primary and may survive, but a 503 makes
+  // Acadle retry, so that a loss of the primary cannot lose an acknowledged delivery.
+  async #replicated(replicas: ReplicaWaiter): Promise<void> {
+    const acknowledged = await replicas.acknowledged();
+    const { minReplicas, timeoutMs } = replicas.options;
+    if (acknowledged >= minReplicas) return;
+    this.#logger.warn(
+      { replicas: acknowledged, minReplicas, replicaTimeoutMs: timeoutMs },
+      `Only ${acknowledged} of ${minReplicas} Redis replicas acknowledged the delivery within ${timeoutMs} ms`,
+    );
+    throw new Error(`Only ${acknowledged} of ${minReplicas} Redis replicas acknowledged the delivery`);
+  }
+
+  #replicaWaiter(minReplicas: number, timeoutMs: number): ReplicaWaiter {
+    const queueKey = `${this.queue.opts.prefix ?? 'bull'}:${this.queue.name}`;
+    return new ReplicaWaiter({ client: () => this.queue.backend.client, queueKey, minReplicas, timeoutMs });
+  }
+
+  /**
+   * The replicas connected to the Redis primary that holds the queue (from `INFO replication`), so
+   * that a start can refuse a `minReplicas` no write could meet; rejects where `WAIT` is forbidden.
+   */
+  async connectedReplicas(): Promise<number> {
+    return (this.#replicas ?? this.#replicaWaiter(0, 0)).connectedReplicas();
   }
 
   /** Resolves when the backend answers a trivial request within `timeoutMs`, rejects otherwise (for readiness probes). */
@@ -240,6 +267,7 @@ export class BullMQQueue implements EventQueue {
   /** Closes the BullMQ queue, and the Redis connection if the queue made it (a client you gave stays open). */
   async close(): Promise<void> {
     await this.queue.close();
+    await this.#ownCluster?.quit().catch(() => {});
   }
 
   async #checkEvictionPolicy(queue: Queue): Promise<void> {

@@ -1,10 +1,10 @@
 import { consoleLogger, type Delivery, type DeliveryProcessor, type Logger, NonRetryableError } from 'acadle-webhooks';
-import type { Job, RedisOptions, Worker } from 'bullmq';
+import type { Job, Worker } from 'bullmq';
 import { withTimeout } from '../../shared/with-timeout.js';
 import type { PostgresConnection } from './bullmq-queue.js';
 import { DEFAULT_QUEUE_NAME } from './default-queue-name.js';
 import { bullmq } from './load-bullmq.js';
-import { redisOptionsFromUrl } from './redis-options-from-url.js';
+import { type RedisConnection, redisConnectionFor } from './redis-connection.js';
 import { throttledErrorLog } from './throttled-error-log.js';
 
 /** How a worker runs and retries deliveries. */
@@ -29,8 +29,8 @@ export type BullMQWorkerOptions = {
   logger?: Logger;
 } & (
   | {
-      /** Redis, as a URL or connection options; the worker makes its own blocking connection. */
-      redis: RedisOptions | string;
+      /** Redis, as a URL, connection options (Sentinel too) or `{ clusterNodes }`; the worker makes its own blocking connection. */
+      redis: RedisConnection;
     }
   | {
       /** PostgreSQL, through BullMQ's Postgres backend. */
@@ -93,16 +93,17 @@ export function createBullMQWorker(processor: DeliveryProcessor, options: BullMQ
     },
   };
   const queueName = options.queueName ?? DEFAULT_QUEUE_NAME;
+  const redis = 'redis' in options ? redisConnectionFor(options.redis, 'worker', queueName) : undefined;
   const worker =
-    'redis' in options
-      ? new bullmq.Worker<Delivery>(queueName, run, { ...workerOptions, connection: workerRedisOptions(options.redis) })
-      : // Typed as the Redis worker: the methods used here have the same shape on both backends.
+    redis === undefined && 'postgres' in options
+      ? // Typed as the Redis worker: the methods used here have the same shape on both backends.
         (new bullmq.Worker(
           queueName,
           run,
           { ...workerOptions, connection: options.postgres },
           bullmq.createPostgresBackend,
-        ) as unknown as Worker<Delivery>);
+        ) as unknown as Worker<Delivery>)
+      : new bullmq.Worker<Delivery>(queueName, run, { ...workerOptions, ...(redis as NonNullable<typeof redis>) });
   const logError = throttledErrorLog(logger, 'BullMQ worker error');
   let closed = false;
   // Once closed, a connection BullMQ had not yet let go of may still report the store going away
@@ -133,12 +134,9 @@ export function createBullMQWorker(processor: DeliveryProcessor, options: BullMQ
         logger.warn({ timeoutMs }, 'Worker closed with deliveries still running: they will be retried as stalled jobs');
         await worker.close(true);
       }
+      // BullMQ works on duplicates of a Cluster connection given to it, and leaves the original open.
+      if (redis?.prefix !== undefined) await redis.connection.quit?.().catch(() => {});
       closed = true;
     },
   };
-}
-
-function workerRedisOptions(redis: RedisOptions | string): RedisOptions {
-  // Workers block on Redis and must wait through outages rather than fail commands.
-  return { ...(typeof redis === 'string' ? redisOptionsFromUrl(redis) : redis), maxRetriesPerRequest: null };
 }
