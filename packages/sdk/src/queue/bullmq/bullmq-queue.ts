@@ -1,9 +1,11 @@
 import { consoleLogger, type Delivery, type EnqueueResult, type EventQueue, type Logger } from 'acadle-webhooks';
 import type { DefaultJobOptions, PostgresConnectionOptions, Queue, RedisConnectionClient, RedisOptions } from 'bullmq';
+import { loadOpenTelemetry } from '../../shared/load-open-telemetry.js';
 import { withTimeout } from '../../shared/with-timeout.js';
 import { DEFAULT_QUEUE_NAME } from './default-queue-name.js';
 import { bullmq } from './load-bullmq.js';
 import { redisOptionsFromUrl } from './redis-options-from-url.js';
+import { toStoredDelivery } from './stored-delivery.js';
 
 // Jobs carry only a ceiling of attempts and a backoff type of our own, which BullMQ hands to the
 // worker's `backoffStrategy`: the real attempts and delays are the workers' configuration
@@ -96,6 +98,7 @@ export class BullMQQueue implements EventQueue {
   readonly #logger: Logger;
 
   constructor(options: BullMQQueueOptions) {
+    loadOpenTelemetry();
     this.#dedupeTtlMs = options.dedupeTtlMs ?? 7 * 86_400_000;
     if (this.#dedupeTtlMs < FOUR_DAYS_MS) {
       throw new TypeError('dedupeTtlMs: at least 4 days, so that all of Acadle’s retries (3 days) are recognized');
@@ -175,7 +178,7 @@ export class BullMQQueue implements EventQueue {
   async enqueue(delivery: Delivery): Promise<EnqueueResult> {
     const jobId = jobIdFor(delivery);
     try {
-      const job = await this.queue.add(delivery.type, delivery, {
+      const job = await this.queue.add(delivery.type, toStoredDelivery(delivery), {
         ...this.#jobOptions,
         ...JOB_RETRY_OPTIONS,
         jobId,
