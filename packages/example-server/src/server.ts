@@ -15,6 +15,7 @@ import { LogSink } from './sinks/log-sink.js';
 import { createWorkerProcessor } from './worker.js';
 
 const config = loadConfigOrExit();
+const tracing = config.tracing && (await import('./tracing.js')).startTracing(config.tracing, config.role);
 
 const logger = createLogger(config);
 const backend = await orExitWhenCannotStart(createQueueBackend(config, logger), 'Cannot start');
@@ -70,6 +71,7 @@ async function shutdown(signal: string) {
     await closed;
   }
   await backend.close();
+  await tracing?.shutdown();
   logger.info({}, 'stopped');
   process.exit(0);
 }
