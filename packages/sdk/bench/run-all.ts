@@ -1,5 +1,5 @@
 // pnpm bench — every benchmark side by side in one run: acknowledgement (6 servers), scale (payload
-// size, connections), pipeline (HTTP in -> handler ran, against raw BullMQ), parse. Loopback only;
+// size, connections), pipeline (HTTP in -> handler ran, against raw BullMQ), parse, tracing. Loopback only;
 // every loop is bounded in count and time. `--smoke` runs each part for a moment (used by a test).
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -10,11 +10,12 @@ import autocannon from 'autocannon';
 import { createPostgresBackend, Queue, Worker } from 'bullmq';
 import type { PostgresConnection } from '../src/queue/bullmq/index.js';
 import { createEvent } from '../src/testing/index.js';
+import { measureTracing } from './tracing-cost.js';
 
 const smoke = process.argv.includes('--smoke');
-/** `--only=ack|scale|pipeline|parse` runs one part (targets of the other parts are left out). */
+/** `--only=ack|scale|pipeline|parse|tracing` runs one part (targets of the other parts are left out). */
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
-const runs = (part: 'ack' | 'scale' | 'pipeline' | 'parse') => only === undefined || only === part;
+const runs = (part: 'ack' | 'scale' | 'pipeline' | 'parse' | 'tracing') => only === undefined || only === part;
 const settings = smoke
   ? {
       rounds: 1,
@@ -68,14 +69,20 @@ interface RunningServer {
   kind: Kind;
   port: number;
   child: ChildProcess;
-  stats(): Promise<{ rss: number; processed: number }>;
+  stats(): Promise<{ rss: number; processed: number; spans?: number }>;
 }
 
-async function startServer(kind: Kind, connection: object, env: Record<string, string> = {}): Promise<RunningServer> {
+async function startServer(
+  kind: Kind,
+  connection: object,
+  env: Record<string, string> = {},
+  execArgv: string[] = [],
+  script = join(__dirname, 'ack-server.mjs'),
+): Promise<RunningServer> {
   const port = await freePort();
-  const child = fork(join(__dirname, 'ack-server.mjs'), [kind, String(port), TOKEN, JSON.stringify(connection)], {
+  const child = fork(script, [kind, String(port), TOKEN, JSON.stringify(connection)], {
     env: { ...process.env, ...env },
-    execArgv: [],
+    execArgv,
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   await new Promise((resolve, reject) => {
@@ -354,6 +361,25 @@ async function main() {
       console.table(parse);
     }
 
+    const tracing = runs('tracing')
+      ? await measureTracing({
+          kinds: smoke ? ['sdk-memory'] : ['sdk-memory', 'sdk-redis'],
+          start: (kind, env, execArgv, script) =>
+            startServer(kind as Kind, kind.endsWith('redis') ? redis : {}, env, execArgv, script),
+          load: (server, seconds) => load(server, seconds, 50, 1024),
+          rounds: settings.rounds,
+          seconds: settings.seconds,
+          warmupSeconds: settings.warmupSeconds,
+          baselineDir: process.env.ACADLE_BENCH_BASELINE,
+        })
+      : [];
+    if (runs('tracing')) {
+      console.log(
+        `\nTracing: acknowledgements with OpenTelemetry absent, present, unsampled and always on, 50 connections, 1 KiB, ${settings.rounds} alternating rounds of ${settings.seconds} s, medians`,
+      );
+      console.table(tracing);
+    }
+
     const row = (label: string) => ack.find((entry) => entry.server === label);
     const memory = row(LABELS['sdk-memory']);
     const express = row(LABELS.express);
@@ -425,6 +451,7 @@ async function main() {
       scale: scaled,
       pipeline: pipe,
       parse,
+      tracing,
       targets,
       durationSeconds: Math.round((Date.now() - started) / 1000),
     };
