@@ -1,5 +1,5 @@
 /**
- * The commands of README.md and docs/getting-started.md, run as a reader runs them.
+ * The commands of README.md, docs/getting-started.md and docs/observability.md, run as a reader runs them.
  *
  * A ```sh block runs when the line right before its fence is one of these HTML comments (GitHub
  * does not show them):
@@ -41,6 +41,7 @@ const repositoryRoot = join(__dirname, '..', '..', '..');
 const DOCUMENTS = [
   { file: 'README.md', minimumBlocks: 2 },
   { file: 'docs/getting-started.md', minimumBlocks: 4 },
+  { file: 'docs/observability.md', minimumBlocks: 3 },
 ];
 const PORT = 3000;
 const EXIT_TIMEOUT_MS = 120_000;
