@@ -26,6 +26,8 @@ const settings = smoke
       pipelinePostgres: 50,
       parseRounds: 1,
       parseCalls: 2_000,
+      tracingRounds: 1,
+      tracingSeconds: 1,
     }
   : {
       rounds: 3,
@@ -36,6 +38,9 @@ const settings = smoke
       pipelinePostgres: 600,
       parseRounds: 7,
       parseCalls: 100_000,
+      // Many short alternating rounds: the servers compared see the same slices of the machine's load.
+      tracingRounds: 9,
+      tracingSeconds: 2,
     };
 const TOKEN = 'bench_token_0123456789abcdef';
 const KINDS = [
@@ -367,15 +372,15 @@ async function main() {
           start: (kind, env, execArgv, script) =>
             startServer(kind as Kind, kind.endsWith('redis') ? redis : {}, env, execArgv, script),
           load: (server, seconds) => load(server, seconds, 50, 1024),
-          rounds: settings.rounds,
-          seconds: settings.seconds,
+          rounds: settings.tracingRounds,
+          seconds: settings.tracingSeconds,
           warmupSeconds: settings.warmupSeconds,
           baselineDir: process.env.ACADLE_BENCH_BASELINE,
         })
       : [];
     if (runs('tracing')) {
       console.log(
-        `\nTracing: acknowledgements with OpenTelemetry absent, present, unsampled and always on, 50 connections, 1 KiB, ${settings.rounds} alternating rounds of ${settings.seconds} s, medians`,
+        `\nTracing: acknowledgements with OpenTelemetry absent, present, unsampled and always on, 50 connections, 1 KiB, ${settings.tracingRounds} alternating rounds of ${settings.tracingSeconds} s, medians`,
       );
       console.table(tracing);
     }

@@ -1,14 +1,16 @@
 // The tracing part of `pnpm bench` (--only=tracing): acknowledgements per second of one server kind with
-// OpenTelemetry absent, installed without an SDK, registered but unsampled, and always on, in
+// OpenTelemetry absent, installed without an SDK, registered but unsampled, and always on (and always on
+// for the application while acadle-webhooks cannot see the API: the cost of OpenTelemetry alone), in
 // alternating rounds of one run (the machine is shared and noisy: only same-run ratios mean anything).
 import { join } from 'node:path';
 
-export const TRACING_MODES = ['absent', 'api-only', 'unsampled', 'always-on'] as const;
+export const TRACING_MODES = ['absent', 'api-only', 'blind', 'unsampled', 'always-on'] as const;
 export type TracingMode = (typeof TRACING_MODES)[number];
 
 const MODE_LABELS: Record<TracingMode, string> = {
   absent: 'absent (@opentelemetry/api not installed)',
   'api-only': 'present, no SDK registered',
+  blind: 'SDK registered, always on, acadle-webhooks without the API',
   unsampled: 'SDK registered, unsampled (always_off)',
   'always-on': 'SDK registered, always on',
 };
@@ -31,6 +33,7 @@ export interface TracingBench<S extends Server> {
   baselineDir: string | undefined;
 }
 
+const BASELINE_LABEL = 'before tracing (baseline build)';
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 /** One row per server kind and mode: median requests per second and p99, and the ratio to `absent`. */
@@ -39,12 +42,14 @@ export async function measureTracing<S extends Server>(bench: TracingBench<S>) {
   for (const kind of bench.kinds) {
     const modes: [string, S][] = [];
     for (const mode of TRACING_MODES) {
-      const execArgv = mode === 'absent' ? ['--require', join(__dirname, 'without-open-telemetry.cjs')] : [];
-      modes.push([MODE_LABELS[mode], await bench.start(kind, mode === 'absent' ? {} : { TRACING: mode }, execArgv)]);
+      const withoutApi = mode === 'absent' || mode === 'blind';
+      const execArgv = withoutApi ? ['--require', join(__dirname, 'without-open-telemetry.cjs')] : [];
+      const env: Record<string, string> = mode === 'absent' ? {} : { TRACING: mode === 'blind' ? 'always-on' : mode };
+      modes.push([MODE_LABELS[mode], await bench.start(kind, env, execArgv)]);
     }
     if (bench.baselineDir !== undefined) {
       const script = join(bench.baselineDir, 'bench', 'ack-server.mjs');
-      modes.unshift(['before tracing (baseline build)', await bench.start(kind, {}, [], script)]);
+      modes.unshift([BASELINE_LABEL, await bench.start(kind, {}, [], script)]);
     }
     try {
       for (const [, server] of modes) await bench.load(server, bench.warmupSeconds);
@@ -57,6 +62,7 @@ export async function measureTracing<S extends Server>(bench: TracingBench<S>) {
         }
       }
       const absent = median(results.get(MODE_LABELS.absent)?.rate ?? [1]);
+      const baseline = results.get(BASELINE_LABEL);
       for (const [label, server] of modes) {
         const entry = results.get(label) as { rate: number[]; p99: number[] };
         rows.push({
@@ -65,6 +71,7 @@ export async function measureTracing<S extends Server>(bench: TracingBench<S>) {
           'requests/s': Math.round(median(entry.rate)),
           'p99 ms': median(entry.p99),
           'vs absent': Number((median(entry.rate) / absent).toFixed(2)),
+          ...(baseline ? { 'vs before tracing': Number((median(entry.rate) / median(baseline.rate)).toFixed(2)) } : {}),
           'spans exported': (await server.stats()).spans ?? 0,
         });
       }

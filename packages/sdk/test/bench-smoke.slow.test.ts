@@ -19,6 +19,8 @@ describe('pnpm bench --smoke', () => {
     expect(report.scale.length).toBeGreaterThan(0);
     expect(report.pipeline.map((row: { backend: string }) => row.backend)).toEqual(['Redis', 'PostgreSQL (embedded)']);
     expect(report.parse).toHaveLength(5);
+    expect(report.tracing.map((row: { tracing: string }) => row.tracing)).toHaveLength(5);
+    expect(report.tracing.at(-1)['spans exported']).toBeGreaterThan(0);
     expect(report.targets.length).toBeGreaterThanOrEqual(10);
   }, 180_000);
 });
