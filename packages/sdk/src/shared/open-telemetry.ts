@@ -5,8 +5,11 @@ import type * as OpenTelemetry from '@opentelemetry/api';
  * this package's types do not need it installed.
  */
 export interface OpenTelemetryApi {
+  /** `trace`: the tracer provider the spans come from. */
   trace: object;
+  /** `context`: the active span, while the receiver and the processor run. */
   context: object;
+  /** `propagation`: the W3C trace context stored with each delivery. */
   propagation: object;
 }
 
