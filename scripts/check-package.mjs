@@ -574,8 +574,33 @@ async function freshProject(folder, tarball, dependencies) {
   });
 }
 
-/** Consumers that install only some peers: none at all, or PostgreSQL without ioredis. */
+/** Consumers that install only some peers: none at all, or PostgreSQL without ioredis, or Express with or without OpenTelemetry. */
 async function checkWithoutPeers(temp, tarball) {
+  for (const [name, folder, otel] of [
+    ['Express without @opentelemetry/api: a delivery is answered and processed', 'express-only', []],
+    [
+      'Express with @opentelemetry/api and an SDK registered: receive, enqueue and process spans in one trace',
+      'express-otel',
+      [
+        '@opentelemetry/api',
+        '@opentelemetry/sdk-trace-base',
+        '@opentelemetry/context-async-hooks',
+        '@opentelemetry/core',
+      ],
+    ],
+  ]) {
+    await check(name, async () => {
+      const dependencies = ['express', ...otel].map((dependency) => `${dependency}@${installedVersion(dependency)}`);
+      await freshProject(join(temp, folder), tarball, dependencies);
+      copyFileSync(join(consumerFiles, 'tracing.mjs'), join(temp, folder, 'tracing.mjs'));
+      const args = ['tracing.mjs', ...(otel.length > 0 ? ['spans'] : [])];
+      const { stdout } = await runOrThrow('node tracing.mjs failed', process.execPath, args, {
+        cwd: join(temp, folder),
+      });
+      return stdout.trim();
+    });
+  }
+
   await check('a consumer without bullmq: importing acadle-webhooks/bullmq fails with one line', async () => {
     const folder = join(temp, 'no-peers');
     await freshProject(folder, tarball, []);

@@ -16,7 +16,7 @@ export default defineConfig({
     'adapters/web/index': 'src/adapters/web/index.ts',
     'cli/index': 'src/cli/index.ts',
   },
-  external: ['express', 'bullmq', 'ioredis', 'pg', 'acadle-webhooks'],
+  external: ['express', 'bullmq', 'ioredis', 'pg', '@opentelemetry/api', 'acadle-webhooks'],
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { redisConnectionFromEnv, redisEnvironment } from './redis-connection-from-env.js';
+import { TRACING_ENVIRONMENT, tracingConfig } from './tracing-config.js';
 
 // Environment -> typed configuration, validated once at start. Everything else receives `Config`.
 
@@ -40,6 +41,7 @@ const environment = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: flag.optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  ...TRACING_ENVIRONMENT,
 });
 
 /** The server's configuration. */
@@ -108,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     forward: values.FORWARD_URL ? { url: values.FORWARD_URL, timeoutMs: values.FORWARD_TIMEOUT_MS } : undefined,
     log: { level: values.LOG_LEVEL, pretty: values.LOG_PRETTY ?? Boolean(process.stdout.isTTY) },
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
+    tracing: tracingConfig(values),
   };
 }
 

@@ -17,6 +17,7 @@ import { createWebhookHandler } from './webhook-handler.js';
 import { createWorkerProcessor } from './worker.js';
 
 const config = loadConfigOrExit();
+const tracing = config.tracing && (await import('./tracing.js')).startTracing(config.tracing, config.role);
 
 const logger = createLogger(config);
 const backend = await orExitWhenCannotStart(createQueueBackend(config, logger), 'Cannot start');
@@ -84,6 +85,7 @@ async function shutdown(signal: string) {
     await closed;
   }
   await backend.close();
+  await tracing?.shutdown();
   logger.info({}, 'stopped');
   process.exit(0);
 }

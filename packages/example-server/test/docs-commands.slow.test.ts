@@ -1,5 +1,5 @@
 /**
- * The commands of README.md and docs/getting-started.md, run as a reader runs them.
+ * The commands of README.md, docs/getting-started.md and docs/observability.md, run as a reader runs them.
  *
  * A ```sh block runs when the line right before its fence is one of these HTML comments (GitHub
  * does not show them):
@@ -41,6 +41,7 @@ const repositoryRoot = join(__dirname, '..', '..', '..');
 const DOCUMENTS = [
   { file: 'README.md', minimumBlocks: 2 },
   { file: 'docs/getting-started.md', minimumBlocks: 4 },
+  { file: 'docs/observability.md', minimumBlocks: 3 },
 ];
 const PORT = 3000;
 const EXIT_TIMEOUT_MS = 120_000;
@@ -75,9 +76,11 @@ function failure(message: string, run: Run): Error {
   return new Error([`${message}\n${report(run)}`, ...others].join('\n\n'));
 }
 
-/** This environment as a reader's shell would have it: none of the server's variables, none of pnpm's or Jest's. */
+/** This environment as a reader's shell would have it: none of the server's variables (OTEL_* included), none of pnpm's or Jest's. */
 function readerEnvironment(): NodeJS.ProcessEnv {
-  const config = readFileSync(join(__dirname, '..', 'src', 'config.ts'), 'utf8');
+  const config = ['config.ts', 'tracing-config.ts']
+    .map((file) => readFileSync(join(__dirname, '..', 'src', file), 'utf8'))
+    .join('\n');
   const serverVariables = new Set([...config.matchAll(/^ {2}([A-Z][A-Z0-9_]+): z\./gm)].map((match) => match[1]));
   if (serverVariables.size < 10) throw new Error("Could not read the server's variables from src/config.ts");
   const env = { ...process.env };

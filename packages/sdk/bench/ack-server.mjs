@@ -8,6 +8,7 @@
 //   sdk-redis    this SDK's Express adapter with BullMQQueue on Redis
 //   sdk-postgres this SDK's Express adapter with BullMQQueue on PostgreSQL
 //   sdk-node-memory, sdk-node-redis, sdk-node-postgres: the same with this SDK's node:http adapter
+// TRACING=api-only|blind|unsampled|always-on sets up OpenTelemetry first (the tracing benchmark).
 // With PIPELINE_WORKER=1 (the Redis and PostgreSQL kinds) it also runs a worker with a no-op handler and
 // reports the number of processed deliveries over IPC.
 import http from 'node:http';
@@ -20,6 +21,9 @@ import { createProcessor, EVENT_TYPES, MemoryQueue } from '../dist/index.mjs';
 import { BullMQQueue, createBullMQWorker } from '../dist/queue/bullmq/index.mjs';
 
 const [kind, port, token, connectionJson] = process.argv.slice(2);
+// The tracing benchmark's servers: TRACING=api-only|blind|unsampled|always-on (tracing-setup.mjs).
+const tracing = process.env.TRACING ? await import('./tracing-setup.mjs') : undefined;
+tracing?.setUpTracing(process.env.TRACING);
 const connection = connectionJson ? JSON.parse(connectionJson) : {};
 const queueName = `bench-${kind}-${process.pid}`;
 let processed = 0;
@@ -97,7 +101,8 @@ if (kind === 'node-http') {
 }
 
 process.on('message', (message) => {
-  if (message === 'stats') process.send({ rss: process.memoryUsage().rss, processed });
+  if (message === 'stats')
+    process.send({ rss: process.memoryUsage().rss, processed, spans: tracing?.exportedSpans() ?? 0 });
 });
 // Exits normally on SIGINT, so that `node --cpu-prof` writes its profile.
 process.on('SIGINT', () => process.exit(0));

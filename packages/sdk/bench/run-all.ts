@@ -1,9 +1,10 @@
 // pnpm bench — every benchmark side by side in one run: server (the reference server as `pnpm start`
 // runs it, against bare Express), acknowledgement (9 SDK servers), scale (payload size, connections),
 // pipeline (HTTP in -> handler ran, against raw BullMQ), enqueue (group commit on PostgreSQL), parse,
-// replicas (the cost of minReplicas 1 on a primary with one replica). Loopback only; every loop is
-// bounded in count and time. `--smoke` runs each part for a moment (used by a test);
-// `--before-server=<path to dist/server.js>` measures another build of the reference server beside this one.
+// replicas (the cost of minReplicas 1 on a primary with one replica), tracing (the cost of
+// OpenTelemetry). Loopback only; every loop is bounded in count and time. `--smoke` runs each part for
+// a moment (used by a test); `--before-server=<path to dist/server.js>` measures another build of the
+// reference server beside this one.
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -16,11 +17,12 @@ import { createEvent } from '../src/testing/index.js';
 import { measureEnqueue } from './enqueue.bench.js';
 import { measureReplicas } from './replicas.js';
 import { measureServerAcknowledgement, measureServerPipeline } from './server.bench.js';
+import { measureTracing } from './tracing-cost.js';
 
 const smoke = process.argv.includes('--smoke');
-/** `--only=server|ack|scale|pipeline|enqueue|parse|replicas` runs one part (targets of the other parts are left out). */
+/** `--only=server|ack|scale|pipeline|enqueue|parse|replicas|tracing` runs one part (targets of the other parts are left out). */
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
-const runs = (part: 'server' | 'ack' | 'scale' | 'pipeline' | 'enqueue' | 'parse' | 'replicas') =>
+const runs = (part: 'server' | 'ack' | 'scale' | 'pipeline' | 'enqueue' | 'parse' | 'replicas' | 'tracing') =>
   only === undefined || only === part;
 const beforeServer = process.argv.find((arg) => arg.startsWith('--before-server='))?.slice('--before-server='.length);
 const settings = smoke
@@ -35,6 +37,8 @@ const settings = smoke
       enqueueDeliveries: 200,
       parseRounds: 1,
       parseCalls: 2_000,
+      tracingRounds: 1,
+      tracingSeconds: 1,
     }
   : {
       rounds: 3,
@@ -47,6 +51,9 @@ const settings = smoke
       enqueueDeliveries: 3_000,
       parseRounds: 7,
       parseCalls: 100_000,
+      // Many short alternating rounds: the servers compared see the same slices of the machine's load.
+      tracingRounds: 9,
+      tracingSeconds: 2,
     };
 const TOKEN = 'bench_token_0123456789abcdef';
 const KINDS = [
@@ -80,14 +87,20 @@ interface RunningServer {
   kind: Kind;
   port: number;
   child: ChildProcess;
-  stats(): Promise<{ rss: number; processed: number }>;
+  stats(): Promise<{ rss: number; processed: number; spans?: number }>;
 }
 
-async function startServer(kind: Kind, connection: object, env: Record<string, string> = {}): Promise<RunningServer> {
+async function startServer(
+  kind: Kind,
+  connection: object,
+  env: Record<string, string> = {},
+  execArgv: string[] = [],
+  script = join(__dirname, 'ack-server.mjs'),
+): Promise<RunningServer> {
   const port = await freePort();
-  const child = fork(join(__dirname, 'ack-server.mjs'), [kind, String(port), TOKEN, JSON.stringify(connection)], {
+  const child = fork(script, [kind, String(port), TOKEN, JSON.stringify(connection)], {
     env: { ...process.env, ...env },
-    execArgv: [],
+    execArgv,
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   await new Promise((resolve, reject) => {
@@ -426,6 +439,25 @@ async function main() {
       console.table(replicas);
     }
 
+    const tracing = runs('tracing')
+      ? await measureTracing({
+          kinds: smoke ? ['sdk-memory'] : ['sdk-memory', 'sdk-redis'],
+          start: (kind, env, execArgv, script) =>
+            startServer(kind as Kind, kind.endsWith('redis') ? redis : {}, env, execArgv, script),
+          load: (server, seconds) => load(server, seconds, 50, 1024),
+          rounds: settings.tracingRounds,
+          seconds: settings.tracingSeconds,
+          warmupSeconds: settings.warmupSeconds,
+          baselineDir: process.env.ACADLE_BENCH_BASELINE,
+        })
+      : [];
+    if (runs('tracing')) {
+      console.log(
+        `\nTracing: acknowledgements with OpenTelemetry absent, present, unsampled and always on, 50 connections, 1 KiB, ${settings.tracingRounds} alternating rounds of ${settings.tracingSeconds} s, medians`,
+      );
+      console.table(tracing);
+    }
+
     const row = (label: string) => ack.find((entry) => entry.server === label);
     const memory = row(LABELS['sdk-memory']);
     const express = row(LABELS.express);
@@ -534,6 +566,7 @@ async function main() {
       pipeline: pipe,
       parse,
       replicas,
+      tracing,
       targets,
       durationSeconds: Math.round((Date.now() - started) / 1000),
     };

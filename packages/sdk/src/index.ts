@@ -59,3 +59,4 @@ export { ReceiverError, type ReceiverErrorCode } from './receiver/receiver-error
 export { type AdapterOptions, type ReceiverSource, receiverFrom } from './receiver/receiver-from.js';
 export { redactUrl } from './receiver/redact-url.js';
 export { consoleLogger, type Logger, silentLogger } from './shared/logger.js';
+export { type OpenTelemetryApi, useOpenTelemetry } from './shared/open-telemetry.js';

@@ -9,7 +9,7 @@ describe('pnpm bench --smoke', () => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run-all.ts', '--smoke'], {
       cwd: join(__dirname, '..'),
       encoding: 'utf8',
-      timeout: 290_000,
+      timeout: 350_000,
     });
     if (run.status !== 0) throw new Error(`pnpm bench --smoke failed (${run.status}):\n${run.stderr}`);
     const report = JSON.parse(readFileSync(join(__dirname, '..', 'bench', 'results', 'smoke.json'), 'utf8'));
@@ -25,6 +25,8 @@ describe('pnpm bench --smoke', () => {
     expect(report.pipeline.map((row: { backend: string }) => row.backend)).toEqual(['Redis', 'PostgreSQL (embedded)']);
     expect(report.parse).toHaveLength(5);
     expect(report.replicas.map((row: { 'requests/s': number }) => row['requests/s'] > 0)).toEqual([true, true]);
+    expect(report.tracing.map((row: { tracing: string }) => row.tracing)).toHaveLength(5);
+    expect(report.tracing.at(-1)['spans exported']).toBeGreaterThan(0);
     expect(report.targets.length).toBeGreaterThanOrEqual(14);
-  }, 300_000);
+  }, 360_000);
 });

@@ -3,9 +3,11 @@ import type { AcadleParseError } from '../events/acadle-parse-error.js';
 import type { EventType } from '../events/event-types.js';
 import { parseEvent } from '../events/parse-event.js';
 import { childLogger, consoleLogger, type Logger } from '../shared/logger.js';
+import { traced } from '../shared/traced.js';
 import type { Delivery, ProcessContext } from './event-queue.js';
 import { logOutcome } from './log-outcome.js';
 import { NonRetryableError } from './non-retryable-error.js';
+import { processAttributes, recordProcessOutcome } from './record-process-outcome.js';
 
 /** What a handler knows besides the event. */
 export interface HandlerContext extends ProcessContext {
@@ -155,10 +157,17 @@ export function createProcessor(options: ProcessorOptions): Processor {
     return outcome;
   };
 
-  const run = async (
+  const run = (
     delivery: Delivery,
     processContext: ProcessContext = { attempt: 1, signal: new AbortController().signal },
-  ): Promise<ProcessOutcome> => {
+  ): Promise<ProcessOutcome> =>
+    traced('acadle.process', 'CONSUMER', processAttributes(delivery, processContext), async (span) => {
+      const outcome = await processAttempt(delivery, processContext);
+      if (span !== undefined) recordProcessOutcome(span, outcome);
+      return outcome;
+    });
+
+  const processAttempt = async (delivery: Delivery, processContext: ProcessContext): Promise<ProcessOutcome> => {
     const started = performance.now();
     const outcome = (result: ProcessResult, error?: unknown): ProcessOutcome =>
       report(outcomeOf(delivery, processContext.attempt, started, result, error));

@@ -2,6 +2,7 @@ import { consoleLogger, type Logger } from '../shared/logger.js';
 import { withTimeout } from '../shared/with-timeout.js';
 import type { Delivery, DeliveryProcessor, EnqueueResult, EventQueue } from './event-queue.js';
 import { NonRetryableError } from './non-retryable-error.js';
+import { captureTraceContext, continueTrace, type TraceContext } from './trace-context.js';
 
 /** How a `MemoryQueue` processes what it holds. */
 export interface MemoryQueueOptions {
@@ -52,6 +53,8 @@ export interface DeadLetter {
 interface Job {
   delivery: Delivery;
   attempt: number;
+  /** The trace context of the request that stored it, so that every attempt joins its trace. */
+  traceContext?: TraceContext | undefined;
 }
 
 /**
@@ -102,7 +105,7 @@ export class MemoryQueue implements EventQueue {
     if (this.#remembers(delivery.id)) return { duplicate: true };
     this.#seen.set(delivery.id, Date.now() + this.#options.dedupeTtlMs);
     if (this.#seen.size > this.#options.maxDedupeIds) this.#seen.delete(this.#seen.keys().next().value as string);
-    this.#waiting.push({ delivery, attempt: 1 });
+    this.#waiting.push({ delivery, attempt: 1, traceContext: captureTraceContext() });
     this.#drain();
     return { duplicate: false };
   }
@@ -195,7 +198,9 @@ export class MemoryQueue implements EventQueue {
   async #run(processor: DeliveryProcessor, job: Job): Promise<void> {
     const { attempts, backoffMs, logger } = this.#options;
     try {
-      await processor(job.delivery, { attempt: job.attempt, signal: this.#abort.signal });
+      await continueTrace(job.traceContext, () =>
+        processor(job.delivery, { attempt: job.attempt, signal: this.#abort.signal }),
+      );
       this.#processed += 1;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
@@ -213,7 +218,7 @@ export class MemoryQueue implements EventQueue {
       const timer = setTimeout(
         () => {
           this.#timers.delete(timer);
-          this.#waiting.push({ delivery: job.delivery, attempt: job.attempt + 1 });
+          this.#waiting.push({ ...job, attempt: job.attempt + 1 });
           this.#drain();
         },
         backoffMs * 2 ** (job.attempt - 1),

@@ -1,10 +1,13 @@
+import type { Span } from '@opentelemetry/api';
 import { parseEnvelope } from '../events/parse-envelope.js';
 import type { Delivery, EventQueue } from '../queue/event-queue.js';
 import { consoleLogger, type Logger } from '../shared/logger.js';
+import { traced } from '../shared/traced.js';
 import { withTimeout } from '../shared/with-timeout.js';
 import { type AuthOptions, createAuthenticator, type NetworkOptions } from './create-authenticator.js';
 import { type BodyStream, payloadTooLarge, readBody, readWebStream } from './read-body.js';
 import { answer, ReceiverError, type ReceiverErrorCode, respond } from './receiver-error.js';
+import { recordReceiveOutcome } from './record-receive-outcome.js';
 import { redactUrl } from './redact-url.js';
 
 /** How to build a receiver. */
@@ -193,7 +196,13 @@ export function createReceiver(options: ReceiverOptions): Receiver {
 
     const started = performance.now();
     try {
-      const { duplicate } = await withTimeout(queue.enqueue(delivery), enqueueTimeoutMs, timedOut);
+      const attributes = { 'acadle.event.id': id, 'acadle.event.type': type };
+      const enqueued = traced('acadle.enqueue', 'PRODUCER', attributes, async (span) => {
+        const result = await queue.enqueue(delivery);
+        span?.setAttribute('acadle.duplicate', result.duplicate);
+        return result;
+      });
+      const { duplicate } = await withTimeout(enqueued, enqueueTimeoutMs, timedOut);
       outcome.enqueueMs = performance.now() - started;
       outcome.result = duplicate ? 'duplicate' : 'stored';
       return answer(200, { received: true, id, duplicate });
@@ -211,8 +220,8 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     }
   }
 
-  return {
-    async handle(request) {
+  const untraced = {
+    async handle(request: ReceiverRequest, span?: Span): Promise<ReceiverResponse> {
       const outcome: ReceiverOutcome = {
         status: 0,
         result: 'stored',
@@ -242,7 +251,11 @@ export function createReceiver(options: ReceiverOptions): Receiver {
       } catch (error) {
         logger.error({ err: error }, 'onResponse hook threw; the answer is unchanged');
       }
+      if (span !== undefined) recordReceiveOutcome(span, request.method, outcome);
       return response;
     },
+  };
+  return {
+    handle: (request) => traced('acadle.receive', 'SERVER', {}, (span) => untraced.handle(request, span)),
   };
 }

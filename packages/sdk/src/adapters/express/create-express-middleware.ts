@@ -1,5 +1,6 @@
 import { type AdapterOptions, receiverFrom } from 'acadle-webhooks';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { loadOpenTelemetry } from '../../shared/load-open-telemetry.js';
 import { DEFAULT_PATH, urlUnderPath } from '../mount-path.js';
 
 /** Options of the Express adapter: a receiver's options (or a receiver already built) and where it listens. */
@@ -20,6 +21,7 @@ export type ExpressMiddlewareOptions = AdapterOptions;
  * ```
  */
 export function createExpressMiddleware(options: ExpressMiddlewareOptions): RequestHandler {
+  loadOpenTelemetry();
   const receiver = receiverFrom(options);
   const path = options.path ?? DEFAULT_PATH;
   return (request: Request, response: Response, next: NextFunction) => {

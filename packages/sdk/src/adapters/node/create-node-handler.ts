@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type AdapterOptions, receiverFrom } from 'acadle-webhooks';
+import { loadOpenTelemetry } from '../../shared/load-open-telemetry.js';
 import { DEFAULT_PATH, NOT_FOUND, urlUnderPath } from '../mount-path.js';
 
 /** Options of the `node:http` adapter: a receiver's options (or a receiver already built) and where it listens. */
@@ -30,6 +31,7 @@ export type NodeHandler = (
  * ```
  */
 export function createNodeHandler(options: NodeHandlerOptions): NodeHandler {
+  loadOpenTelemetry();
   const receiver = receiverFrom(options);
   const path = options.path ?? DEFAULT_PATH;
 

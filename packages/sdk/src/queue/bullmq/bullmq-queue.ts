@@ -1,11 +1,13 @@
 import { consoleLogger, type Delivery, type EnqueueResult, type EventQueue, type Logger } from 'acadle-webhooks';
 import type { DefaultJobOptions, PostgresConnectionOptions, Queue, RedisConnectionClient } from 'bullmq';
+import { loadOpenTelemetry } from '../../shared/load-open-telemetry.js';
 import { withTimeout } from '../../shared/with-timeout.js';
 import { DEFAULT_QUEUE_NAME } from './default-queue-name.js';
 import { GroupCommit } from './group-commit.js';
 import { bullmq } from './load-bullmq.js';
 import { isRedisClient, type RedisConnection, redisConnectionFor } from './redis-connection.js';
 import { ReplicaWaiter } from './replica-waiter.js';
+import { type StoredDelivery, toStoredDelivery } from './stored-delivery.js';
 
 // Jobs carry only a ceiling of attempts and a backoff type of our own, which BullMQ hands to the
 // worker's `backoffStrategy`: the real attempts and delays are the workers' configuration
@@ -78,7 +80,7 @@ const POSTGRES_MAX_BATCH_SIZE = 100;
 const MAX_CONCURRENT_BATCHES = 2;
 
 /** One BullMQ job as `addBulk` takes it. */
-type BulkJob = { name: string; data: Delivery; opts: Record<string, unknown> & { jobId: string } };
+type BulkJob = { name: string; data: StoredDelivery; opts: Record<string, unknown> & { jobId: string } };
 
 /**
  * Stores deliveries in a BullMQ queue, on Redis or PostgreSQL: `enqueue` resolves once BullMQ has
@@ -109,6 +111,7 @@ export class BullMQQueue implements EventQueue {
   #ownCluster: RedisConnectionClient | undefined;
 
   constructor(options: BullMQQueueOptions) {
+    loadOpenTelemetry();
     this.#dedupeTtlMs = options.dedupeTtlMs ?? 7 * 86_400_000;
     if (this.#dedupeTtlMs < FOUR_DAYS_MS) {
       throw new TypeError('dedupeTtlMs: at least 4 days, so that all of Acadle’s retries (3 days) are recognized');
@@ -217,9 +220,11 @@ export class BullMQQueue implements EventQueue {
       deduplication: { id: delivery.id, ttl: this.#dedupeTtlMs },
     };
     try {
+      // The job data is captured now, in the caller's trace context, even when a later batch writes it.
+      const data = toStoredDelivery(delivery);
       const job = this.#groupCommit
-        ? await this.#groupCommit.submit({ name: delivery.type, data: delivery, opts })
-        : await this.queue.add(delivery.type, delivery, opts);
+        ? await this.#groupCommit.submit({ name: delivery.type, data, opts })
+        : await this.queue.add(delivery.type, data, opts);
       this.#everStored = true;
       if (this.#replicas) await this.#replicated(this.#replicas);
       return { duplicate: job.id !== jobId };

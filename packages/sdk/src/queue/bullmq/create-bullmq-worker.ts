@@ -1,10 +1,13 @@
 import { consoleLogger, type Delivery, type DeliveryProcessor, type Logger, NonRetryableError } from 'acadle-webhooks';
 import type { Job, Worker } from 'bullmq';
+import { loadOpenTelemetry } from '../../shared/load-open-telemetry.js';
 import { withTimeout } from '../../shared/with-timeout.js';
+import { continueTrace } from '../trace-context.js';
 import type { PostgresConnection } from './bullmq-queue.js';
 import { DEFAULT_QUEUE_NAME } from './default-queue-name.js';
 import { bullmq } from './load-bullmq.js';
 import { type RedisConnection, redisConnectionFor } from './redis-connection.js';
+import { fromStoredDelivery } from './stored-delivery.js';
 import { throttledErrorLog } from './throttled-error-log.js';
 
 /** How a worker runs and retries deliveries. */
@@ -65,11 +68,13 @@ export function createBullMQWorker(processor: DeliveryProcessor, options: BullMQ
   const maxBackoffMs = options.maxBackoffMs ?? 3_600_000;
   const logger = options.logger ?? consoleLogger;
   const abort = new AbortController();
+  loadOpenTelemetry();
 
   const run = async (job: Job<Delivery>) => {
     const attempt = job.attemptsMade + 1;
     try {
-      await processor(job.data, { attempt, signal: abort.signal });
+      const { delivery, traceContext } = fromStoredDelivery(job.data);
+      await continueTrace(traceContext, () => processor(delivery, { attempt, signal: abort.signal }));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (error instanceof NonRetryableError) throw new bullmq.UnrecoverableError(message);

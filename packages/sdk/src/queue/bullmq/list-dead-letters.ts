@@ -1,6 +1,7 @@
 import type { Delivery } from 'acadle-webhooks';
 import type { Job, Queue } from 'bullmq';
 import type { BullMQQueue } from './bullmq-queue.js';
+import { fromStoredDelivery } from './stored-delivery.js';
 
 /** Which dead letters to pick; all when empty. */
 export interface DeadLetterFilter {
@@ -74,7 +75,7 @@ export function toDeadLetter(job: Job<Delivery>): BullMQDeadLetter {
     attemptsMade: job.attemptsMade,
     failedReason: job.failedReason,
     failedAt: job.finishedOn === undefined ? undefined : new Date(job.finishedOn).toISOString(),
-    delivery: job.data,
+    delivery: fromStoredDelivery(job.data).delivery,
   };
 }
 

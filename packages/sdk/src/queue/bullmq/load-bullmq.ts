@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type * as BullMQ from 'bullmq';
+import { isModuleNotFound } from '../../shared/is-module-not-found.js';
 
 /** Thrown when an optional peer dependency an entry needs is not installed: the message says what to run. */
 export class MissingPeerError extends Error {
@@ -12,17 +13,12 @@ export class MissingPeerError extends Error {
 // a missing peer is caught here: a static `import` would fail first, with Node's bare ERR_MODULE_NOT_FOUND.
 const peerRequire = createRequire(__filename);
 
-function isNotFound(error: unknown, name: string): boolean {
-  const { code, message } = error as { code?: unknown; message?: unknown };
-  return code === 'MODULE_NOT_FOUND' && typeof message === 'string' && message.includes(`'${name}'`);
-}
-
 /** BullMQ, or a one-line `MissingPeerError` naming what to install. */
 function loadBullMQ(): typeof BullMQ {
   try {
     return peerRequire('bullmq') as typeof BullMQ;
   } catch (error) {
-    if (!isNotFound(error, 'bullmq')) throw error;
+    if (!isModuleNotFound(error, 'bullmq')) throw error;
     throw new MissingPeerError(
       'acadle-webhooks/bullmq needs the bullmq package: npm install bullmq ioredis (for Redis) or npm install bullmq pg (for PostgreSQL)',
     );
