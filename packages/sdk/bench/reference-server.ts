@@ -12,8 +12,13 @@ export interface ReferenceServer {
   kind: string;
   port: number;
   child: ChildProcess;
-  /** Resident memory and handlers run so far, from the server's own /metrics. */
-  stats(): Promise<{ rss: number; processed: number }>;
+  /** Resident memory, handlers run so far and deliveries not yet processed, from the server's own /metrics. */
+  stats(): Promise<{ rss: number; processed: number; backlog: number }>;
+  /**
+   * Resolves once the server has processed what it stored (at most 300 s), so that its worker does
+   * not run beside the next server's measurement. Servers without a worker (ROLE=web) resolve at once.
+   */
+  drained(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -67,7 +72,7 @@ export async function startReferenceServer(
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return {
+  const server: ReferenceServer = {
     kind,
     port,
     child,
@@ -76,7 +81,19 @@ export async function startReferenceServer(
       return {
         rss: sample(text, 'process_resident_memory_bytes'),
         processed: sample(text, 'acadle_webhook_events_processed_total{', 'outcome="handled"'),
+        backlog: ['waiting', 'active', 'delayed'].reduce(
+          (sum, state) => sum + sample(text, 'acadle_webhook_queue_jobs{', `state="${state}"`),
+          0,
+        ),
       };
+    },
+    async drained() {
+      if (options.env?.ROLE === 'web') return;
+      const deadline = Date.now() + 300_000;
+      while ((await server.stats()).backlog > 0) {
+        if (Date.now() > deadline) throw new Error(`reference server (${kind}) did not drain within 300 s`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
     },
     async stop() {
       if (child.exitCode === null) {
@@ -88,4 +105,5 @@ export async function startReferenceServer(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return server;
 }

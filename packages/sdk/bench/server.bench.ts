@@ -62,10 +62,19 @@ export async function measureServerAcknowledgement(deps: ServerBenchDeps) {
     const results = new Map(
       all.map(({ label }) => [label, { rate: [] as number[], p50: [] as number[], p99: [] as number[] }]),
     );
-    for (const { server } of all) await deps.load(server, deps.warmupSeconds, 50, 1024);
+    // A ROLE=all server works off what it stored once the load stops: each is measured only after the
+    // previous one has drained, so that no worker runs beside another server's measurement.
+    const drained = async (server: object) => {
+      if ('drained' in server) await (server as ReferenceServer).drained();
+    };
+    for (const { server } of all) {
+      await deps.load(server, deps.warmupSeconds, 50, 1024);
+      await drained(server);
+    }
     for (let round = 0; round < deps.rounds; round += 1) {
       for (const { label, server } of all) {
         const result = await deps.load(server, deps.seconds, 50, 1024);
+        await drained(server);
         const entry = results.get(label);
         entry?.rate.push(result.requestsPerSecond);
         entry?.p50.push(result.p50);
