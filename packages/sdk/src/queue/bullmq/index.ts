@@ -13,6 +13,6 @@ export {
   type DeadLetterSource,
   listDeadLetters,
 } from './list-dead-letters.js';
-export type { RedisClusterOptions } from './redis-cluster.js';
+export type { RedisClusterNode, RedisClusterOptions } from './redis-cluster.js';
 export type { RedisConnection } from './redis-connection.js';
 export { type ReplayedDelivery, type ReplayFilter, replayFailed } from './replay-failed.js';

@@ -2,10 +2,18 @@ import { createRequire } from 'node:module';
 import type { RedisConnectionClient, RedisOptions } from 'bullmq';
 import { MissingPeerError } from './load-bullmq.js';
 
+/** One node of a Redis Cluster, as an address. */
+export interface RedisClusterNode {
+  /** The node's host name or IP address. */
+  host: string;
+  /** The node's port. */
+  port: number;
+}
+
 /** A Redis Cluster: some of its nodes (the rest are discovered), and the options of every node connection. */
 export interface RedisClusterOptions {
   /** Nodes to discover the cluster from: `host:port` strings or `{ host, port }`. */
-  clusterNodes: ReadonlyArray<string | { host: string; port: number }>;
+  clusterNodes: ReadonlyArray<string | RedisClusterNode>;
   /** Options for each node connection: password, username, TLS. */
   redisOptions?: RedisOptions;
 }
