@@ -3,6 +3,7 @@
 import { silentLogger } from '../src/index.js';
 import { BullMQQueue, type PostgresConnection } from '../src/queue/bullmq/index.js';
 import { createEvent } from '../src/testing/index.js';
+import { median } from './measure.js';
 
 const IN_FLIGHT = 50;
 
@@ -34,8 +35,6 @@ async function enqueueRate(queue: BullMQQueue, count: number): Promise<number> {
   );
   return count / ((performance.now() - started) / 1000);
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 /** Rows for the report: single adds, group commit, and their ratio. */
 export async function measureEnqueue(options: {

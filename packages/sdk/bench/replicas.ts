@@ -3,13 +3,12 @@
 // against minReplicas 0 (the primary's copy), side by side in one run, alternating rounds.
 import type { ChildProcess } from 'node:child_process';
 import { startRedis, startRedisReplica } from 'acadle-webhooks-test-harness';
+import { median } from './measure.js';
 
 interface Server {
   child: ChildProcess;
 }
 type Load = { requestsPerSecond: number; p50: number; p99: number };
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 /** Requests per second, p50 and p99 for each setting, and the ratio of minReplicas 1 to 0. */
 export async function measureReplicas<S extends Server>(options: {

@@ -15,6 +15,7 @@ import { createPostgresBackend, Queue, Worker } from 'bullmq';
 import type { PostgresConnection } from '../src/queue/bullmq/index.js';
 import { createEvent } from '../src/testing/index.js';
 import { measureEnqueue } from './enqueue.bench.js';
+import { median, processedAtLeast } from './measure.js';
 import { measureReplicas } from './replicas.js';
 import { measureServerAcknowledgement, measureServerPipeline } from './server.bench.js';
 import { measureTracing } from './tracing-cost.js';
@@ -80,8 +81,6 @@ const LABELS: Record<Kind, string> = {
   'sdk-node-postgres': 'SDK node:http adapter + BullMQ on embedded PostgreSQL',
 };
 type PipelineKind = Extract<Kind, `${string}-redis` | `${string}-postgres` | 'hand-written'>;
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 interface RunningServer {
   kind: Kind;
@@ -294,15 +293,6 @@ async function httpPipeline(kind: PipelineKind, connection: object, count: numbe
     return count / ((performance.now() - started) / 1000);
   } finally {
     server.child.kill();
-  }
-}
-
-/** Waits (polling every 5 ms, at most 120 s) until `processed()` reaches `target`. */
-async function processedAtLeast(processed: () => number | Promise<number>, target: number, what: string) {
-  const deadline = Date.now() + 120_000;
-  while ((await processed()) < target) {
-    if (Date.now() > deadline) throw new Error(`${what}: not all deliveries processed within 120 s`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
 

@@ -1,5 +1,6 @@
 // The reference server as customers run it, against a bare Express route, in one run:
 // acknowledgements (embedded default, Redis ROLE=web) and the embedded pipeline (HTTP in -> handler ran).
+import { median, processedAtLeast } from './measure.js';
 import { type ReferenceServer, startReferenceServer } from './reference-server.js';
 
 /** What the benchmark needs from run-all.ts: its load generator and its bare Express server. */
@@ -22,8 +23,6 @@ export interface ServerBenchDeps {
   /** Other builds of the server to measure beside this one (`--before-server=<path>`), by label. */
   otherScripts: Record<string, string>;
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 const EMBEDDED = { label: 'reference server, embedded PostgreSQL (default, ROLE=all)', env: {} };
 
@@ -104,14 +103,10 @@ export async function measureServerAcknowledgement(deps: ServerBenchDeps) {
   }
 }
 
-/** Waits (polling every 20 ms, at most 180 s) until the server has run `target` handlers. */
-async function processedAtLeast(server: ReferenceServer, target: number) {
-  const deadline = Date.now() + 180_000;
-  while ((await server.stats()).processed < target) {
-    if (Date.now() > deadline) throw new Error(`${server.kind}: not all deliveries processed within 180 s`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+/** Handlers the server has run, from its /metrics. */
+const handled = (server: ReferenceServer) => async () => (await server.stats()).processed;
+/** Each poll is a /metrics scrape, which counts the queue's jobs: not too often. */
+const SERVER_POLLING = { intervalMs: 20, timeoutMs: 180_000 };
 
 /**
  * The embedded default end to end: deliveries per second from the first request to the last
@@ -132,10 +127,10 @@ export async function measureServerPipeline(deps: ServerBenchDeps) {
       try {
         const warmup = Math.ceil(deps.pipelineDeliveries / 5);
         await deps.post(server, warmup);
-        await processedAtLeast(server, warmup);
+        await processedAtLeast(handled(server), warmup, server.kind, SERVER_POLLING);
         const started = performance.now();
         await deps.post(server, deps.pipelineDeliveries);
-        await processedAtLeast(server, warmup + deps.pipelineDeliveries);
+        await processedAtLeast(handled(server), warmup + deps.pipelineDeliveries, server.kind, SERVER_POLLING);
         rates.get(name)?.push(deps.pipelineDeliveries / ((performance.now() - started) / 1000));
       } finally {
         await server.stop();

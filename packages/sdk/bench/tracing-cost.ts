@@ -3,6 +3,7 @@
 // for the application while acadle-webhooks cannot see the API: the cost of OpenTelemetry alone), in
 // alternating rounds of one run (the machine is shared and noisy: only same-run ratios mean anything).
 import { join } from 'node:path';
+import { median } from './measure.js';
 
 export const TRACING_MODES = ['absent', 'api-only', 'blind', 'unsampled', 'always-on'] as const;
 export type TracingMode = (typeof TRACING_MODES)[number];
@@ -34,7 +35,6 @@ export interface TracingBench<S extends Server> {
 }
 
 const BASELINE_LABEL = 'before tracing (baseline build)';
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 /** One row per server kind and mode: median requests per second and p99, and the ratio to `absent`. */
 export async function measureTracing<S extends Server>(bench: TracingBench<S>) {
