@@ -23,6 +23,8 @@ export function createAcknowledgementsFirst(maxWaitMs: number) {
   return {
     /** Counts a request as being answered until its response is closed. */
     track(response: ServerResponse): void {
+      // Nothing waits on the count without a yield (ROLE=web, or PROCESSING_YIELD_MS=0): no listener per request.
+      if (maxWaitMs <= 0) return;
       answering += 1;
       response.once('close', () => {
         answering -= 1;
@@ -31,7 +33,7 @@ export function createAcknowledgementsFirst(maxWaitMs: number) {
     },
     /** Resolves at once when nothing is being answered, else when it is done or after `maxWaitMs`. */
     beforeProcessing(signal?: AbortSignal): Promise<void> {
-      if (answering === 0 || maxWaitMs <= 0 || signal?.aborted) return Promise.resolve();
+      if (answering === 0 || signal?.aborted) return Promise.resolve();
       return new Promise((resolve) => {
         const timer = setTimeout(done, maxWaitMs);
         function done() {

@@ -1,19 +1,14 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { commaSeparated } from './comma-separated.js';
 import { redisConnectionFromEnv, redisEnvironment } from './redis-connection-from-env.js';
 import { TRACING_ENVIRONMENT, tracingConfig } from './tracing-config.js';
 
 // Environment -> typed configuration, validated once at start. Everything else receives `Config`.
 
-const list = z
-  .string()
-  .transform((value) =>
-    value
-      .split(',')
-      .map((item) => item.trim())
-      .filter(Boolean),
-  )
-  .pipe(z.array(z.string().regex(/^[A-Za-z0-9._~-]{16,256}$/, 'each token: 16 to 256 URL-safe characters')));
+const list = commaSeparated.pipe(
+  z.array(z.string().regex(/^[A-Za-z0-9._~-]{16,256}$/, 'each token: 16 to 256 URL-safe characters')),
+);
 
 const flag = z.enum(['0', '1', 'true', 'false']).transform((value) => value === '1' || value === 'true');
 

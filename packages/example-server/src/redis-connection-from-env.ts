@@ -1,18 +1,13 @@
 import type { RedisConnection } from 'acadle-webhooks/bullmq';
 import { z } from 'zod';
+import { commaSeparated } from './comma-separated.js';
 
 // The Redis variables of the environment: one Redis (REDIS_URL), Sentinel or Cluster.
 
 const hostPort = /^[^\s,:]+:\d{1,5}$/;
-const addresses = z
-  .string()
-  .transform((value) =>
-    value
-      .split(',')
-      .map((item) => item.trim())
-      .filter(Boolean),
-  )
-  .pipe(z.array(z.string().regex(hostPort, 'host:port, comma-separated')).min(1, 'at least one host:port'));
+const addresses = commaSeparated.pipe(
+  z.array(z.string().regex(hostPort, 'host:port, comma-separated')).min(1, 'at least one host:port'),
+);
 
 /** The Redis variables, checked with the rest of the environment in config.ts. */
 export const redisEnvironment = {
