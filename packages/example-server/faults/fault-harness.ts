@@ -7,6 +7,30 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from 'acadle-webhooks-test-harness';
+import { type ServerProcess, startServer } from '../test/server-process.js';
+
+/** The token every fault scenario's server accepts, and the webhook path with it. */
+export const TOKEN = 'fault_token_0123456789abcdef';
+export const path = `/webhooks/acadle/${TOKEN}`;
+
+/**
+ * For one test file: runs what `cleanups` holds after each test, last first, whatever fails; and
+ * starts servers that are SIGKILLed then (a scenario stops them its own way before, if it must).
+ */
+export function cleanupAfterEach() {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
+  });
+  return {
+    cleanups,
+    async server(env: Record<string, string>, options?: Parameters<typeof startServer>[1]): Promise<ServerProcess> {
+      const started = await startServer(env, options);
+      cleanups.push(() => started.stop('SIGKILL'));
+      return started;
+    },
+  };
+}
 
 export interface Answer {
   id: string;

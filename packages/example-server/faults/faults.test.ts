@@ -4,17 +4,21 @@ import { Socket } from 'node:net';
 import { createEvent, fixtures } from 'acadle-webhooks/testing';
 import { type RedisServer, startPostgres, startRedis, waitFor } from 'acadle-webhooks-test-harness';
 import { Queue } from 'bullmq';
-import { post, type ServerProcess, startServer } from '../test/server-process.js';
-import { acknowledgedIds, countingSink, record, settle, startSender } from './fault-harness.js';
+import { post, type ServerProcess } from '../test/server-process.js';
+import {
+  acknowledgedIds,
+  cleanupAfterEach,
+  countingSink,
+  path,
+  record,
+  settle,
+  startSender,
+  TOKEN,
+} from './fault-harness.js';
 
 jest.setTimeout(300_000);
 
-const TOKEN = 'fault_token_0123456789abcdef';
-const path = `/webhooks/acadle/${TOKEN}`;
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
-});
+const { cleanups, server } = cleanupAfterEach();
 
 async function redis(): Promise<RedisServer> {
   const server = await startRedis();
@@ -24,14 +28,6 @@ async function redis(): Promise<RedisServer> {
 async function sink() {
   const started = await countingSink();
   cleanups.push(() => started.close());
-  return started;
-}
-async function server(
-  env: Record<string, string>,
-  options?: Parameters<typeof startServer>[1],
-): Promise<ServerProcess> {
-  const started = await startServer(env, options);
-  cleanups.push(() => started.stop('SIGKILL'));
   return started;
 }
 

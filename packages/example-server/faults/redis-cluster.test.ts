@@ -1,22 +1,20 @@
 // pnpm test:faults — Redis Cluster: three primaries, web and worker processes apart. Every
 // acknowledged delivery is processed once, and Acadle's repeats are recognized as duplicates.
 import { type RedisCluster, redisCli, startRedisCluster } from 'acadle-webhooks-test-harness';
-import { type ServerProcess, startServer } from '../test/server-process.js';
-import { acknowledgedIds, countingSink, record, settle, startSender } from './fault-harness.js';
+import {
+  acknowledgedIds,
+  cleanupAfterEach,
+  countingSink,
+  path,
+  record,
+  settle,
+  startSender,
+  TOKEN,
+} from './fault-harness.js';
 
 jest.setTimeout(240_000);
 
-const TOKEN = 'fault_token_0123456789abcdef';
-const path = `/webhooks/acadle/${TOKEN}`;
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
-});
-async function server(env: Record<string, string>): Promise<ServerProcess> {
-  const started = await startServer(env);
-  cleanups.push(() => started.stop('SIGKILL'));
-  return started;
-}
+const { cleanups, server } = cleanupAfterEach();
 
 it('9. Redis Cluster (three primaries): 1,000 deliveries, web and worker apart, none lost, repeats processed once', async () => {
   const cluster: RedisCluster = await startRedisCluster(3);

@@ -10,24 +10,22 @@ import {
   startSentinels,
   waitFor,
 } from 'acadle-webhooks-test-harness';
-import { type ServerProcess, startServer } from '../test/server-process.js';
-import { acknowledgedIds, countingSink, record, settle, startSender } from './fault-harness.js';
+import {
+  acknowledgedIds,
+  cleanupAfterEach,
+  countingSink,
+  path,
+  record,
+  settle,
+  startSender,
+  TOKEN,
+} from './fault-harness.js';
 
 jest.setTimeout(240_000);
 
-const TOKEN = 'fault_token_0123456789abcdef';
-const path = `/webhooks/acadle/${TOKEN}`;
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
-});
+const { cleanups, server } = cleanupAfterEach();
 function later<T extends { stop(): Promise<unknown> }>(started: T): T {
   cleanups.push(() => started.stop());
-  return started;
-}
-async function server(env: Record<string, string>): Promise<ServerProcess> {
-  const started = await startServer(env);
-  cleanups.push(() => started.stop('SIGKILL'));
   return started;
 }
 
