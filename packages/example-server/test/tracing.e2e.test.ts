@@ -93,6 +93,11 @@ describe('tracing in the reference server', () => {
     expect(attemptLines.map((line) => [line.traceId, line.spanId])).toEqual(
       attempts.map((span) => [receive?.traceId, span.spanId]),
     );
+    // The web process's one line per answer is written inside the receive span.
+    expect(web.logs.find((line) => line.msg === 'webhook answered' && line.eventId === event.id)).toMatchObject({
+      traceId: receive?.traceId,
+      spanId: receive?.spanId,
+    });
     expect((await post(web, '/webhooks/acadle/wrong_token_0123456789', JSON.stringify(event))).status).toBe(401);
     const refused = await web.waitForLog('the refusal', (line) => String(line.msg).startsWith('Refused'));
     await waitFor('the refusal exported', () => otlp.spans.some((span) => span.traceId === refused.traceId));
