@@ -1,4 +1,4 @@
-// Proves that `pnpm lint` bites: each probe below, written into the repository as a TypeScript file,
+// Proves that `pnpm lint` bites: each probe below, written into the repository as TypeScript files,
 // must make Biome fail with the rule named beside it. Run by `pnpm lint` (and so by CI).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +13,14 @@ const probes = [
     'lint/correctness/noUnusedVariables',
   ],
   ['debugger', 'export function probe() {\n  debugger;\n  return 1;\n}\n', 'lint/suspicious/noDebugger'],
+  [
+    'an import circle, even of types only',
+    {
+      'probe.ts': "import type { Other } from './other.js';\nexport interface Probe {\n  other: Other;\n}\n",
+      'other.ts': "import type { Probe } from './probe.js';\nexport interface Other {\n  probe: Probe;\n}\n",
+    },
+    'lint/suspicious/noImportCycles',
+  ],
 ];
 
 // Inside the repository, so that its biome.json applies; removed whatever happens.
@@ -20,9 +28,11 @@ const folder = mkdtempSync(join(import.meta.dirname, '..', 'lint-probe-'));
 const failures = [];
 try {
   for (const [what, source, rule] of probes) {
+    const files = typeof source === 'string' ? { 'probe.ts': source } : source;
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(folder, name), text);
     const file = join(folder, 'probe.ts');
-    writeFileSync(file, source);
     const run = spawnSync('pnpm', ['exec', 'biome', 'lint', file], { encoding: 'utf8' });
+    for (const name of Object.keys(files)) rmSync(join(folder, name));
     const output = run.stdout + run.stderr;
     if (run.status === 0 || !output.includes(rule)) failures.push(`${what}: expected ${rule} to fail the lint`);
   }

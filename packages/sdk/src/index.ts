@@ -25,16 +25,9 @@ export { type AcadleUser, type EventDataMap, eventDataSchemas } from './events/e
 export { EVENT_TYPES, type EventType, isEventType } from './events/event-types.js';
 export { type EnvelopeResult, parseEnvelope } from './events/parse-envelope.js';
 export { type EventInput, type ParseResult, parseEvent } from './events/parse-event.js';
-export {
-  createProcessor,
-  type EventHandler,
-  type EventHandlers,
-  type HandlerContext,
-  type ProcessOutcome,
-  type Processor,
-  type ProcessorOptions,
-  type ProcessResult,
-} from './queue/create-processor.js';
+export { createProcessor, type Processor, type ProcessorOptions } from './processor/create-processor.js';
+export type { EventHandler, EventHandlers, HandlerContext } from './processor/event-handler.js';
+export type { ProcessOutcome, ProcessResult } from './processor/process-outcome.js';
 export type {
   Delivery,
   DeliveryProcessor,
@@ -46,17 +39,12 @@ export type {
 export { type DeadLetter, MemoryQueue, type MemoryQueueOptions } from './queue/memory-queue.js';
 export { NonRetryableError } from './queue/non-retryable-error.js';
 export type { AuthOptions, NetworkOptions } from './receiver/create-authenticator.js';
-export {
-  createReceiver,
-  type Receiver,
-  type ReceiverOptions,
-  type ReceiverOutcome,
-  type ReceiverRequest,
-  type ReceiverResponse,
-  type ReceiverResult,
-} from './receiver/create-receiver.js';
+export { createReceiver, type ReceiverOptions } from './receiver/create-receiver.js';
+export type { Receiver, ReceiverRequest } from './receiver/receiver.js';
 export { ReceiverError, type ReceiverErrorCode } from './receiver/receiver-error.js';
 export { type AdapterOptions, type ReceiverSource, receiverFrom } from './receiver/receiver-from.js';
+export type { ReceiverOutcome, ReceiverResult } from './receiver/receiver-outcome.js';
+export type { ReceiverResponse } from './receiver/receiver-response.js';
 export { redactUrl } from './receiver/redact-url.js';
 export { consoleLogger, type Logger, silentLogger } from './shared/logger.js';
 export { type OpenTelemetryApi, useOpenTelemetry } from './shared/open-telemetry.js';

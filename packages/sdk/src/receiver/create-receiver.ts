@@ -6,7 +6,10 @@ import { traced } from '../shared/traced.js';
 import { withTimeout } from '../shared/with-timeout.js';
 import { type AuthOptions, createAuthenticator, type NetworkOptions } from './create-authenticator.js';
 import { type BodyStream, payloadTooLarge, readBody, readWebStream } from './read-body.js';
-import { answer, ReceiverError, type ReceiverErrorCode, respond } from './receiver-error.js';
+import type { Receiver, ReceiverRequest } from './receiver.js';
+import { answer, ReceiverError, respond } from './receiver-error.js';
+import type { ReceiverOutcome } from './receiver-outcome.js';
+import type { ReceiverResponse } from './receiver-response.js';
 import { recordReceiveOutcome } from './record-receive-outcome.js';
 import { redactUrl } from './redact-url.js';
 
@@ -36,56 +39,6 @@ export interface ReceiverOptions extends NetworkOptions {
   logger?: Logger;
   /** Called after each answer, e.g. to count requests in metrics. Must not throw. */
   onResponse?: (outcome: ReceiverOutcome) => void;
-}
-
-/** A request as an adapter hands it over. */
-export interface ReceiverRequest {
-  /** The HTTP method; anything but `POST` is answered 405. */
-  method: string;
-  /** The URL relative to where the receiver is mounted, query included (`/<token>` or `/?token=…`). */
-  url: string;
-  /** The request headers, names in lower case (as Node.js gives them). */
-  headers: Readonly<Record<string, string | string[] | undefined>>;
-  /**
-   * The body as bytes (a `Uint8Array`, such as a Buffer) or a string, an object middleware already
-   * parsed, or the request stream itself: a Node.js stream, or a Web `ReadableStream` (`request.body`).
-   */
-  body: unknown;
-  /** The peer's address, checked against `allowedIps` (after `trustedProxies`). */
-  remoteAddress?: string | undefined;
-}
-
-/** The answer an adapter writes back. */
-export interface ReceiverResponse {
-  /** 200 once stored (or a duplicate), 4xx for a request no retry can fix, 503 to make Acadle retry. */
-  status: number;
-  /** The response headers, names in lower case. */
-  headers: Record<string, string>;
-  /** A JSON body. */
-  body: string;
-}
-
-/** What became of one request: `stored`, `duplicate`, or the code of the error answered. */
-export type ReceiverResult = 'stored' | 'duplicate' | ReceiverErrorCode;
-
-/** What happened to one request, for metrics and logs. */
-export interface ReceiverOutcome {
-  /** The HTTP status answered. */
-  status: number;
-  /** `stored` or `duplicate` (200), or the `error` code of the answer. */
-  result: ReceiverResult;
-  /** The event id, once the envelope was read. */
-  eventId: string | undefined;
-  /** The event type, once the envelope was read. */
-  eventType: string | undefined;
-  /** Time spent storing the delivery, when it was attempted. */
-  enqueueMs: number | undefined;
-}
-
-/** A framework-neutral webhook receiver; adapters (`acadle-webhooks/express`) translate to and from it. */
-export interface Receiver {
-  /** Answers one request; never rejects, since every failure has an answer (503 when in doubt). */
-  handle(request: ReceiverRequest): Promise<ReceiverResponse>;
 }
 
 // Says what the URL must look like, never which tokens would be right.

@@ -1,4 +1,4 @@
-import type { ReceiverResponse } from './create-receiver.js';
+import type { ReceiverResponse } from './receiver-response.js';
 
 /**
  * Why the receiver did not acknowledge a request, one code per cause. The HTTP status of each:

@@ -1,4 +1,5 @@
-import { createReceiver, DEFAULT_RETRY_AFTER_SECONDS, type Receiver, type ReceiverOptions } from './create-receiver.js';
+import { createReceiver, DEFAULT_RETRY_AFTER_SECONDS, type ReceiverOptions } from './create-receiver.js';
+import type { Receiver } from './receiver.js';
 import { ReceiverError, respond } from './receiver-error.js';
 
 /** What an adapter is built from: a receiver's options, or a receiver already built. */

@@ -1,6 +1,6 @@
 import type { Span } from '@opentelemetry/api';
 import { recordError } from '../shared/traced.js';
-import type { ReceiverOutcome } from './create-receiver.js';
+import type { ReceiverOutcome } from './receiver-outcome.js';
 
 /**
  * Puts what became of a request on its `acadle.receive` span. Never the URL or its query: the token

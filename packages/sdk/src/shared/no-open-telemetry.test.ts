@@ -1,4 +1,4 @@
-import { createProcessor } from '../queue/create-processor.js';
+import { createProcessor } from '../processor/create-processor.js';
 import { MemoryQueue } from '../queue/memory-queue.js';
 import { captureTraceContext, continueTrace } from '../queue/trace-context.js';
 import { createReceiver } from '../receiver/create-receiver.js';

@@ -8,7 +8,7 @@ import {
   type ReadableSpan,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import { createProcessor } from '../queue/create-processor.js';
+import { createProcessor } from '../processor/create-processor.js';
 import { MemoryQueue } from '../queue/memory-queue.js';
 import { createReceiver } from '../receiver/create-receiver.js';
 import { createEvent } from '../testing/create-event.js';

@@ -1,5 +1,6 @@
 import { AcadleParseError } from '../events/acadle-parse-error.js';
-import { createProcessor, type ProcessOutcome } from '../queue/create-processor.js';
+import { createProcessor } from '../processor/create-processor.js';
+import type { ProcessOutcome } from '../processor/process-outcome.js';
 import type { Delivery, ProcessContext } from '../queue/event-queue.js';
 import { createEvent } from './create-event.js';
 import { deliver } from './deliver.js';

@@ -1,5 +1,6 @@
 import { parseEnvelope } from '../events/parse-envelope.js';
-import { outcomeOf, type ProcessOutcome, type Processor } from '../queue/create-processor.js';
+import { outcomeOf, type Processor } from '../processor/create-processor.js';
+import type { ProcessOutcome } from '../processor/process-outcome.js';
 import type { Delivery, DeliveryProcessor, ProcessContext } from '../queue/event-queue.js';
 
 /** How `deliver` runs the attempt. */

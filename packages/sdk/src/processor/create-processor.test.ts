@@ -1,12 +1,13 @@
 import type { KnownEvent } from '../events/acadle-event.js';
 import { AcadleParseError } from '../events/acadle-parse-error.js';
 import { EVENT_TYPES } from '../events/event-types.js';
+import type { Delivery } from '../queue/event-queue.js';
+import { NonRetryableError } from '../queue/non-retryable-error.js';
 import type { Logger } from '../shared/logger.js';
 import { createEvent } from '../testing/create-event.js';
 import { fixtures } from '../testing/fixtures.js';
-import { createProcessor, type ProcessOutcome, type ProcessorOptions } from './create-processor.js';
-import type { Delivery } from './event-queue.js';
-import { NonRetryableError } from './non-retryable-error.js';
+import { createProcessor, type ProcessorOptions } from './create-processor.js';
+import type { ProcessOutcome } from './process-outcome.js';
 
 const delivery = (body: string | object): Delivery => {
   const text = typeof body === 'string' ? body : JSON.stringify(body);

@@ -1,5 +1,5 @@
 import type { Logger } from '../shared/logger.js';
-import type { ProcessOutcome, ProcessResult } from './create-processor.js';
+import type { ProcessOutcome, ProcessResult } from './process-outcome.js';
 
 const MESSAGES: Record<ProcessResult, string> = {
   handled: 'Delivery handled',

@@ -1,7 +1,7 @@
 import type { Attributes, Span } from '@opentelemetry/api';
+import type { Delivery, ProcessContext } from '../queue/event-queue.js';
 import { recordError } from '../shared/traced.js';
-import type { ProcessOutcome } from './create-processor.js';
-import type { Delivery, ProcessContext } from './event-queue.js';
+import type { ProcessOutcome } from './process-outcome.js';
 
 /** The attributes an `acadle.process` span starts with. */
 export function processAttributes(delivery: Delivery, context: ProcessContext): Attributes {

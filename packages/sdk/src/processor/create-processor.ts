@@ -2,52 +2,14 @@ import type { KnownEvent, UnknownEvent } from '../events/acadle-event.js';
 import type { AcadleParseError } from '../events/acadle-parse-error.js';
 import type { EventType } from '../events/event-types.js';
 import { parseEvent } from '../events/parse-event.js';
+import type { Delivery, ProcessContext } from '../queue/event-queue.js';
+import { NonRetryableError } from '../queue/non-retryable-error.js';
 import { childLogger, consoleLogger, type Logger } from '../shared/logger.js';
 import { traced } from '../shared/traced.js';
-import type { Delivery, ProcessContext } from './event-queue.js';
+import type { EventHandler, EventHandlers, HandlerContext } from './event-handler.js';
 import { logOutcome } from './log-outcome.js';
-import { NonRetryableError } from './non-retryable-error.js';
+import type { ProcessOutcome, ProcessResult } from './process-outcome.js';
 import { processAttributes, recordProcessOutcome } from './record-process-outcome.js';
-
-/** What a handler knows besides the event. */
-export interface HandlerContext extends ProcessContext {
-  /** The stored delivery: received time, remote address, user agent, raw body. */
-  delivery: Delivery;
-  /** A logger bound to this event's id and type. */
-  logger: Logger;
-}
-
-/** A handler for one event type; it receives the event narrowed to that type. Throwing retries it. */
-export type EventHandler<T extends EventType> = (event: KnownEvent<T>, context: HandlerContext) => Promise<void> | void;
-
-/** Handlers keyed by event type; a type without a handler (nor `onEvent`) is completed and logged. */
-export type EventHandlers = { [T in EventType]?: EventHandler<T> };
-
-/**
- * What became of one attempt at a delivery:
- * - `handled`: its handler and `onEvent` (or `onUnknown`), those that exist, ran and returned;
- * - `no_handler`: a documented type with neither a handler nor `onEvent`: completed;
- * - `unknown`: a type this SDK does not know, with no `onUnknown`: completed;
- * - `invalid`: the payload fails its schema: a dead letter at once (`NonRetryableError`), never retried;
- * - `failed`: a handler (or `onEvent`, or `onUnknown`) threw: the queue retries, or gives up after its attempts.
- */
-export type ProcessResult = 'handled' | 'no_handler' | 'unknown' | 'invalid' | 'failed';
-
-/** What happened to one attempt at a delivery, for metrics and logs. */
-export interface ProcessOutcome {
-  /** How the attempt ended. */
-  result: ProcessResult;
-  /** Acadle's event id. */
-  eventId: string;
-  /** The event type as sent. */
-  eventType: string;
-  /** 1 for the first attempt. */
-  attempt: number;
-  /** Time spent parsing and handling, in milliseconds. */
-  durationMs: number;
-  /** For `invalid`, the `AcadleParseError` (with its `issues`); for `failed`, what the handler threw. */
-  error?: unknown;
-}
 
 /** How to process stored deliveries. */
 export interface ProcessorOptions {
