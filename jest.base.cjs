@@ -23,5 +23,9 @@ module.exports = {
       },
     ],
   },
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    // The harness's embedded-PostgreSQL protocol, from its sources (its build is an ES module).
+    '^acadle-webhooks-embedded-database/process$': `${__dirname}/packages/embedded-database/src/process.ts`,
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
 };

@@ -1,4 +1,4 @@
-// `pnpm start`'s first step: builds the SDK and the reference server only when a source is newer than
+// `pnpm start`'s first step: builds the SDK, the embedded database and the reference server only when a source is newer than
 // their build, so that a start with nothing changed is not a 15 s build (issue: "ready within 5 s").
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -10,6 +10,12 @@ const packages = [
     name: 'acadle-webhooks',
     dir: 'packages/sdk',
     inputs: ['src', 'package.json', 'tsup.config.ts'],
+    output: 'dist/index.js',
+  },
+  {
+    name: 'acadle-webhooks-embedded-database',
+    dir: 'packages/embedded-database',
+    inputs: ['src', 'package.json', 'tsconfig.json', 'tsconfig.build.json'],
     output: 'dist/index.js',
   },
   {

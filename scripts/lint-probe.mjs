@@ -44,3 +44,30 @@ if (failures.length > 0) {
   process.exit(1);
 }
 console.log(`Lint bites: ${probes.map(([what]) => what).join(', ')} each fail it.`);
+
+// The shape check (scripts/check-shape.mjs) bites too: an import of another package's sources by
+// relative path, and a source file over 400 lines, each fail it.
+const shapeProbes = [
+  [
+    'an import of another package by relative path',
+    "export { parseEvent } from '../../sdk/src/index.js';\n",
+    'use that package by its name',
+  ],
+  ['a source file over 400 lines', `export const line = 1;\n${'// filler\n'.repeat(400)}`, 'over 400'],
+];
+const shapeFolder = mkdtempSync(join(import.meta.dirname, '..', 'packages', 'test-harness', 'lint-probe-'));
+try {
+  for (const [what, source, message] of shapeProbes) {
+    const file = join(shapeFolder, 'probe.ts');
+    writeFileSync(file, source);
+    const run = spawnSync(process.execPath, [join(import.meta.dirname, 'check-shape.mjs'), file], { encoding: 'utf8' });
+    if (run.status === 0 || !run.stderr.includes(message)) failures.push(`${what}: expected the shape check to fail`);
+  }
+} finally {
+  rmSync(shapeFolder, { recursive: true, force: true });
+}
+if (failures.length > 0) {
+  console.error(`The shape check does not bite:\n  ${failures.join('\n  ')}`);
+  process.exit(1);
+}
+console.log(`The shape check bites: ${shapeProbes.map(([what]) => what).join(', ')} each fail it.`);

@@ -2,7 +2,7 @@
 // connection URL as the first line of stdout, and stops it when stdin closes or on SIGTERM. For
 // check-package.mjs, whose PostgreSQL-only consumer needs a real database.
 // Run from packages/sdk (where tsx is installed): node --import tsx ../../scripts/start-postgres.ts
-import { startPostgres } from '../packages/test-harness/src/index';
+import { startPostgres } from 'acadle-webhooks-test-harness';
 
 async function main() {
   const server = await startPostgres();

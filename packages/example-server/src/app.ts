@@ -1,11 +1,11 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { redactUrl } from 'acadle-webhooks';
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import { adminAuth } from './admin-auth.js';
 import type { Config } from './config.js';
 import type { Metrics } from './metrics.js';
 import type { QueueBackend } from './queue-backend.js';
@@ -69,17 +69,4 @@ export function createApp(options: {
     }
   }
   return app;
-}
-
-const digest = (value: string) => createHash('sha256').update(value).digest();
-
-/** HTTP Basic authentication for the admin routes, compared in constant time. */
-export function adminAuth(credentials: { username: string; password: string }): RequestHandler {
-  const expected = digest(`${credentials.username}:${credentials.password}`);
-  return (request, response, next) => {
-    const header = request.headers.authorization ?? '';
-    const given = header.startsWith('Basic ') ? Buffer.from(header.slice(6), 'base64').toString('utf8') : '';
-    if (timingSafeEqual(digest(given), expected)) return next();
-    response.set('www-authenticate', 'Basic realm="acadle-webhooks admin"').status(401).json({ error: 'unauthorized' });
-  };
 }

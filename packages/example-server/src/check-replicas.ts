@@ -1,5 +1,5 @@
 import type { BullMQQueue } from 'acadle-webhooks/bullmq';
-import { CannotStartError } from './embedded-database/cannot-start-error.js';
+import { CannotStartError } from 'acadle-webhooks-embedded-database';
 
 /**
  * Refuses to start (one line, exit 1) when REDIS_MIN_REPLICAS asks for more replicas than the

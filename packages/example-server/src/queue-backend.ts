@@ -6,10 +6,10 @@ import {
   type PostgresConnection,
   type RedisConnection,
 } from 'acadle-webhooks/bullmq';
+import { startEmbeddedDatabase } from 'acadle-webhooks-embedded-database';
 import type { Logger } from 'pino';
 import { checkReplicas } from './check-replicas.js';
 import type { Config } from './config.js';
-import { startEmbeddedDatabase } from './embedded-database/embedded-database.js';
 
 /** The queue the server stores into and works from, whatever its backend. */
 export interface QueueBackend {

@@ -2,13 +2,13 @@
 // Puts dead letters back in the queue, with the server's own configuration (same environment).
 import { parseArgs } from 'node:util';
 import { BullMQQueue, type RedisConnection, replayFailed } from 'acadle-webhooks/bullmq';
-import { loadConfigOrExit } from './config.js';
-import { orExitWhenCannotStart } from './embedded-database/cannot-start-error.js';
 import {
   type EmbeddedDatabase,
+  orExitWhenCannotStart,
   runningEmbeddedDatabase,
   startEmbeddedDatabase,
-} from './embedded-database/embedded-database.js';
+} from 'acadle-webhooks-embedded-database';
+import { loadConfigOrExit } from './config.js';
 import { createLogger } from './logger.js';
 
 const { values } = parseArgs({

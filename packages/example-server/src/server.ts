@@ -3,18 +3,18 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
+import { orExitWhenCannotStart } from 'acadle-webhooks-embedded-database';
 import { createAcknowledgementsFirst } from './acknowledgements-first.js';
 import { createApp } from './app.js';
 import { type Config, loadConfigOrExit } from './config.js';
-import { orExitWhenCannotStart } from './embedded-database/cannot-start-error.js';
 import { createHandlers } from './handlers/index.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
+import { createServerProcessor } from './processor.js';
 import { createQueueBackend } from './queue-backend.js';
 import { HttpSink } from './sinks/http-sink.js';
 import { LogSink } from './sinks/log-sink.js';
 import { createWebhookHandler } from './webhook-handler.js';
-import { createWorkerProcessor } from './worker.js';
 
 const config = loadConfigOrExit();
 const tracing = config.tracing && (await import('./tracing.js')).startTracing(config.tracing, config.role);
@@ -31,7 +31,7 @@ if (config.role !== 'web') {
   const sink = config.forward
     ? new HttpSink(config.forward.url, config.forward.timeoutMs)
     : new LogSink(logger.child({ component: 'sink' }));
-  const processor = createWorkerProcessor(createHandlers(sink), logger.child({ component: 'worker' }), metrics);
+  const processor = createServerProcessor(createHandlers(sink), logger.child({ component: 'worker' }), metrics);
   backend.startWorker(async (delivery, context) => {
     await acknowledgementsFirst.beforeProcessing(context.signal);
     await processor(delivery, context);

@@ -38,6 +38,7 @@ export type {
 } from './queue/event-queue.js';
 export { type DeadLetter, MemoryQueue, type MemoryQueueOptions } from './queue/memory-queue.js';
 export { NonRetryableError } from './queue/non-retryable-error.js';
+export { type BasicCredentials, createBasicAuthCheck } from './receiver/basic-auth.js';
 export type { AuthOptions, NetworkOptions } from './receiver/create-authenticator.js';
 export { createReceiver, type ReceiverOptions } from './receiver/create-receiver.js';
 export type { Receiver, ReceiverRequest } from './receiver/receiver.js';

@@ -5,14 +5,12 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-// One copy of the embedded-PostgreSQL process protocol: the reference server's (a relative import,
-// since the server must not depend on this test package).
-import { forkDatabaseProcess } from '../../example-server/src/embedded-database/database-process.js';
-import { freePort } from '../../example-server/src/embedded-database/free-port.js';
+// One copy of the embedded-PostgreSQL process protocol: the reference server's.
+import { forkDatabaseProcess, freePort } from 'acadle-webhooks-embedded-database/process';
 
 export { freePort };
 
-const DATABASE_PROCESS = join(__dirname, '../../example-server/src/embedded-database/database-child-process.mjs');
+const DATABASE_PROCESS = require.resolve('acadle-webhooks-embedded-database/database-child-process.mjs');
 
 export async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

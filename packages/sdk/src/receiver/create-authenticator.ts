@@ -1,18 +1,13 @@
-import { equalDigests } from './equal-digests.js';
+import { type BasicCredentials, createBasicAuthCheck } from './basic-auth.js';
 import { IpRanges } from './ip-ranges.js';
-import { sha256 } from './sha256.js';
+import { digestSecret, matchesAnySecret } from './secrets.js';
 
 /** Who may deliver: the secret URL token(s), and optionally Basic credentials and source addresses. */
 export interface AuthOptions {
   /** Accepted tokens; several at once let you rotate without downtime. At least 16 URL-safe characters each. */
   tokens: readonly string[];
   /** HTTP Basic credentials to require as well (Acadle can send them in the endpoint URL). */
-  basic?: {
-    /** The user name Acadle sends. */
-    username: string;
-    /** The password Acadle sends. */
-    password: string;
-  };
+  basic?: BasicCredentials;
 }
 
 /** Where requests may come from. */
@@ -34,34 +29,6 @@ interface RequestFacts {
 }
 
 const TOKEN_PATTERN = /^[A-Za-z0-9._~-]{16,256}$/;
-
-const encoder = new TextEncoder();
-// Not fatal: bytes that are not UTF-8 become U+FFFD, as `Buffer#toString` made them, and cannot match.
-const decoder = new TextDecoder();
-
-/** The SHA-256 digest of `value` (UTF-8), in plain JavaScript: synchronous, and on every runtime (sha256.ts says why). */
-function digest(value: string): Uint8Array {
-  return sha256(encoder.encode(value));
-}
-
-/** One compare per configured secret, never stopping early, so timing reveals neither match nor position. */
-function matchesAny(candidate: string | undefined, digests: readonly Uint8Array[]): boolean {
-  const candidateDigest = digest(candidate ?? '');
-  let matched = false;
-  for (const expected of digests) matched = equalDigests(candidateDigest, expected) || matched;
-  return matched && candidate !== undefined;
-}
-
-/** The `user:password` of a Basic `Authorization` header, or `undefined` when it has none or is not base64. */
-function basicCredentials(header: string | undefined): string | undefined {
-  if (header === undefined || !header.startsWith('Basic ')) return undefined;
-  try {
-    const binary = atob(header.slice(6));
-    return decoder.decode(Uint8Array.from(binary, (character) => character.charCodeAt(0)));
-  } catch {
-    return undefined; // not base64: no credentials, refused like missing ones
-  }
-}
 
 /** The token of a request: the `token` query parameter, else the last path segment (a trailing slash ignored). */
 export function tokenOf(url: string): string | undefined {
@@ -96,13 +63,10 @@ export function createAuthenticator(auth: AuthOptions | 'none', network: Network
       }
     }
   }
-  const basic = auth !== 'none' && auth.basic ? `${auth.basic.username}:${auth.basic.password}` : undefined;
+  const basic = auth !== 'none' && auth.basic ? createBasicAuthCheck(auth.basic) : undefined;
   const allowed = network.allowedIps ? new IpRanges(network.allowedIps, 'allowedIps') : undefined;
   const proxies = network.trustedProxies ? new IpRanges(network.trustedProxies, 'trustedProxies') : undefined;
-  const secrets = {
-    tokens: auth === 'none' ? [] : auth.tokens.map(digest),
-    basic: basic === undefined ? undefined : [digest(basic)],
-  };
+  const tokens = auth === 'none' ? [] : auth.tokens.map(digestSecret);
 
   function clientAddress(facts: RequestFacts): string | undefined {
     let address = facts.remoteAddress;
@@ -123,10 +87,8 @@ export function createAuthenticator(auth: AuthOptions | 'none', network: Network
     async check(facts: RequestFacts): Promise<AuthFailure> {
       if (allowed !== undefined && !allowed.includes(clientAddress(facts))) return 'forbidden';
       if (auth === 'none') return undefined;
-      if (!matchesAny(tokenOf(facts.url), secrets.tokens)) return 'unauthorized';
-      if (secrets.basic !== undefined && !matchesAny(basicCredentials(facts.authorization), secrets.basic)) {
-        return 'unauthorized';
-      }
+      if (!matchesAnySecret(tokenOf(facts.url), tokens)) return 'unauthorized';
+      if (basic !== undefined && !basic(facts.authorization)) return 'unauthorized';
       return undefined;
     },
   };

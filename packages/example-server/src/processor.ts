@@ -3,11 +3,11 @@ import type { Logger } from 'pino';
 import type { Metrics } from './metrics.js';
 
 /**
- * The processor the worker runs: the SDK's `createProcessor` with your handlers, reporting each
+ * What runs for each stored delivery, in the worker: the SDK's `createProcessor` with your handlers, reporting each
  * attempt in exactly one log line ("event processed", or "event failed" for an attempt that will be
  * retried or dead-lettered) and in the metrics.
  */
-export function createWorkerProcessor(handlers: EventHandlers, logger: Logger, metrics: Metrics): DeliveryProcessor {
+export function createServerProcessor(handlers: EventHandlers, logger: Logger, metrics: Metrics): DeliveryProcessor {
   return createProcessor({
     handlers,
     logger,
