@@ -15,16 +15,12 @@ export {
   type UserLessonsCompletedEvent,
   type UserRegisteredEvent,
 } from './events/acadle-event.js';
-export {
-  AcadleParseError,
-  type ParsedEnvelope,
-  type ParseErrorCode,
-  type ParseIssue,
-} from './events/acadle-parse-error.js';
+export { AcadleParseError, type ParsedEnvelope, type ParseErrorCode } from './events/acadle-parse-error.js';
 export { type AcadleUser, type EventDataMap, eventDataSchemas } from './events/event-data-schemas.js';
 export { EVENT_TYPES, type EventType, isEventType } from './events/event-types.js';
 export { type EnvelopeResult, parseEnvelope } from './events/parse-envelope.js';
 export { type EventInput, type ParseResult, parseEvent } from './events/parse-event.js';
+export type { AcadleIssueCode, ParseIssue, ParseIssueCode } from './events/parse-issue.js';
 export { createProcessor, type Processor, type ProcessorOptions } from './processor/create-processor.js';
 export type { EventHandler, EventHandlers, HandlerContext } from './processor/event-handler.js';
 export type { ProcessOutcome, ProcessResult } from './processor/process-outcome.js';

@@ -1,13 +1,8 @@
+import { brandOf, hasBrand, setBrand } from '../shared/brand.js';
+import type { ParseIssue } from './parse-issue.js';
+
 /** Why a delivery could not be turned into an event. */
 export type ParseErrorCode = 'invalid_json' | 'invalid_envelope' | 'invalid_payload';
-
-/** Where in the body a problem sits (keys and array indexes from the root), and what it is. */
-export interface ParseIssue {
-  /** Keys and array indexes from the root of the body; empty for the body as a whole. */
-  path: (string | number)[];
-  /** What is wrong, for people. */
-  message: string;
-}
 
 /** The envelope fields that could be read from a delivery whose `data` failed its schema. */
 export interface ParsedEnvelope {
@@ -19,18 +14,21 @@ export interface ParsedEnvelope {
   version: string | undefined;
 }
 
+const BRAND = brandOf('AcadleParseError');
+
 /**
  * The reason `parseEvent` could not produce an event.
  *
  * `code` is stable and meant for programs; `message` is for people. Payload errors also carry the
- * envelope that was read, so that a receiver can still store and deduplicate the delivery.
+ * envelope that was read, so that a receiver can still store and deduplicate the delivery. Recognized
+ * by `instanceof` across the ESM and CommonJS builds.
  */
 export class AcadleParseError extends Error {
   /** Always `'AcadleParseError'`. */
   override readonly name = 'AcadleParseError';
   /** Why parsing failed; stable, for programs to branch on. */
   readonly code: ParseErrorCode;
-  /** Each problem found, with its path in the body. */
+  /** Each problem found, with its code and its path in the body. */
   readonly issues: ParseIssue[];
   /** The envelope that was read, for `invalid_payload` errors; `undefined` otherwise. */
   readonly envelope: ParsedEnvelope | undefined;
@@ -44,6 +42,12 @@ export class AcadleParseError extends Error {
     this.code = code;
     this.issues = issues;
     this.envelope = options.envelope;
+    setBrand(this, BRAND);
+  }
+
+  /** `true` for an `AcadleParseError` from either build of this package. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, BRAND);
   }
 }
 

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { EventType } from './event-types.js';
 import { FIELD_TABLE, type FieldKind, type ObjectSpec } from './field-table.js';
+import { acadleIssue } from './parse-issue.js';
+import { fixCompletedAtTypo } from './quirks.js';
 import { timestampSchema, withDates } from './timestamp.js';
 
 const DIGITS = /^\d{1,16}$/;
@@ -10,7 +12,7 @@ const MESSAGE = 'Invalid id: expected a whole number, or a string of digits';
 const numericIdSchema = z.union([z.number(), z.string()]).transform((id, ctx): number => {
   const value = typeof id === 'number' ? id : DIGITS.test(id) ? Number(id) : Number.NaN;
   if (Number.isSafeInteger(value) && value >= 0) return value;
-  ctx.issues.push({ code: 'custom', input: id, message: MESSAGE });
+  ctx.issues.push({ code: 'custom', input: id, message: MESSAGE, params: acadleIssue('invalid_id') });
   return z.NEVER;
 });
 
@@ -44,27 +46,6 @@ export type ObjectOutput<F extends Readonly<Record<string, FieldKind>>> = Flatte
 type DataOutput<S extends Record<string, ObjectSpec>> = Flatten<
   { -readonly [K in keyof S]: ObjectOutput<S[K]['fields']> } & { [key: string]: unknown }
 >;
-
-/** Acadle documents `completed_at` as `competed_at`; normalized data holds only `completed_at`. */
-export function fixCompletedAtTypo(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null || !Object.hasOwn(value, 'competed_at')) return value;
-  const { competed_at: misspelled, ...rest } = value as Record<string, unknown>;
-  // When both spellings arrive, the correct one wins.
-  if (rest.completed_at == null) rest.completed_at = misspelled;
-  return rest;
-}
-
-/**
- * The path of a problem as the sender wrote it: an issue found on `completed_at` that arrived
- * misspelled is reported at `competed_at`, where the sender will look for it.
- */
-export function pathAsSent(data: unknown, path: (string | number)[]): (string | number)[] {
-  if (path[path.length - 1] !== 'completed_at') return path;
-  let parent: unknown = data;
-  for (const key of path.slice(0, -1)) parent = (parent as Record<string | number, unknown> | null | undefined)?.[key];
-  const sent = parent as Record<string, unknown> | null | undefined;
-  return sent?.completed_at == null && sent?.competed_at !== undefined ? [...path.slice(0, -1), 'competed_at'] : path;
-}
 
 // Every object is loose: Acadle may add fields at any time, and they reach handlers untouched.
 function objectSchema<S extends ObjectSpec>(spec: S): z.ZodType<ObjectOutput<S['fields']>> {

@@ -9,7 +9,7 @@ export type FieldKind = 'id' | 'text' | 'optionalText' | 'timestamp' | 'optional
 /** The documented fields of one object in `data`; any other field is kept as sent. */
 export interface ObjectSpec {
   fields: Readonly<Record<string, FieldKind>>;
-  /** Whether the object may carry `completed_at` misspelled as `competed_at`, as Acadle documents it. */
+  /** Whether the object may carry `completed_at` misspelled as `competed_at`, as Acadle documents it (quirks.ts). */
   completedAtTypo: boolean;
 }
 

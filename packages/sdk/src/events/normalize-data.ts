@@ -1,5 +1,6 @@
 import type { EventType } from './event-types.js';
 import { FIELD_TABLE, type FieldKind, type ObjectSpec } from './field-table.js';
+import { completedAtTypoKey, takeMisspelledCompletedAt } from './quirks.js';
 import { parseTimestamp, resolveTimestamp } from './timestamp.js';
 
 // The fast path of `parseEvent`. zod costs more than JSON.parse itself on these small bodies, so
@@ -45,12 +46,9 @@ function copyObject(value: unknown, skipKey?: string): Record<string, unknown> |
 }
 
 function normalizeObject(spec: CompiledObjectSpec, value: unknown): Record<string, unknown> | undefined {
-  const output = copyObject(value, spec.completedAtTypo ? 'competed_at' : undefined);
+  const output = copyObject(value, completedAtTypoKey(spec.completedAtTypo));
   if (output === undefined) return undefined;
-  if (spec.completedAtTypo && output.completed_at == null) {
-    const misspelled = (value as Record<string, unknown>).competed_at;
-    if (misspelled !== undefined) output.completed_at = misspelled;
-  }
+  if (spec.completedAtTypo) takeMisspelledCompletedAt(output, value as Record<string, unknown>);
   for (const [key, kind] of spec.fields) {
     const field = output[key];
     if (kind === 'id') {

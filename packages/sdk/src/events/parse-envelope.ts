@@ -1,4 +1,5 @@
-import { AcadleParseError, type ParsedEnvelope, type ParseIssue } from './acadle-parse-error.js';
+import { AcadleParseError, type ParsedEnvelope } from './acadle-parse-error.js';
+import type { ParseIssue } from './parse-issue.js';
 
 /** A body whose envelope is valid: the envelope, the body as text, and its parsed JSON. */
 export interface EnvelopeResult {
@@ -43,7 +44,13 @@ export function parseEnvelope(input: unknown):
       const message = cause instanceof Error ? cause.message : String(cause);
       return {
         ok: false,
-        error: new AcadleParseError('invalid_json', [{ path: [], message: message.slice(0, 200) }], { cause }),
+        error: new AcadleParseError(
+          'invalid_json',
+          [{ code: 'invalid_json', path: [], message: message.slice(0, 200) }],
+          {
+            cause,
+          },
+        ),
       };
     }
   } else {
@@ -56,16 +63,27 @@ export function parseEnvelope(input: unknown):
 
 function readEnvelope(raw: unknown): ParsedEnvelope | { issues: ParseIssue[] } {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return { issues: [{ path: [], message: `Expected a JSON object, received ${describeValue(raw)}` }] };
+    return {
+      issues: [{ code: 'invalid_type', path: [], message: `Expected a JSON object, received ${describeValue(raw)}` }],
+    };
   }
   const { id, type, version } = raw as Record<string, unknown>;
   const issues: ParseIssue[] = [];
   let eventId = '';
   if (typeof id === 'string' && id.length > 0) eventId = id;
   else if (typeof id === 'number' && Number.isFinite(id)) eventId = String(id);
-  else issues.push({ path: ['id'], message: `Expected a non-empty string or a number, received ${describeValue(id)}` });
+  else
+    issues.push({
+      code: 'invalid_id',
+      path: ['id'],
+      message: `Expected a non-empty string or a number, received ${describeValue(id)}`,
+    });
   if (typeof type !== 'string' || type.length === 0) {
-    issues.push({ path: ['type'], message: `Expected a non-empty string, received ${describeValue(type)}` });
+    issues.push({
+      code: 'invalid_event_type',
+      path: ['type'],
+      message: `Expected a non-empty string, received ${describeValue(type)}`,
+    });
   }
   if (issues.length > 0) return { issues };
   // Any version is accepted: Acadle has only ever sent `2020-12-04`, and a newer one should not be refused.
@@ -95,7 +113,13 @@ function decodeText(
   } catch (cause) {
     return {
       ok: false,
-      error: new AcadleParseError('invalid_json', [{ path: [], message: 'Body is not valid UTF-8' }], { cause }),
+      error: new AcadleParseError(
+        'invalid_json',
+        [{ code: 'invalid_utf8', path: [], message: 'Body is not valid UTF-8' }],
+        {
+          cause,
+        },
+      ),
     };
   }
 }

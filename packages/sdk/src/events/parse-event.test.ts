@@ -110,14 +110,16 @@ describe('quirk 1: the competed_at typo', () => {
     body.data.course.competed_at = 'yesterday';
     const error = expectError(parseEvent(body));
     expect(error.code).toBe('invalid_payload');
-    expect(error.issues).toEqual([{ path: ['data', 'course', 'competed_at'], message: expect.any(String) }]);
+    expect(error.issues).toEqual([
+      { code: 'invalid_timestamp', path: ['data', 'course', 'competed_at'], message: expect.any(String) },
+    ]);
   });
 
   it('reports a completion time missing under both spellings', () => {
     const body = fixture('user_course_completed');
     delete body.data.course.competed_at;
     expect(expectError(parseEvent(body)).issues).toEqual([
-      { path: ['data', 'course', 'completed_at'], message: expect.any(String) },
+      { code: 'invalid_type', path: ['data', 'course', 'completed_at'], message: expect.any(String) },
     ]);
   });
 });
@@ -206,7 +208,7 @@ describe('quirk 2: timestamps', () => {
     const error = expectError(parseEvent(withUser({ created_at: written })));
     expect(error.code).toBe('invalid_payload');
     expect(error.issues).toEqual([
-      { path: ['data', 'user', 'created_at'], message: expect.stringMatching(/timestamp/i) },
+      { code: 'invalid_timestamp', path: ['data', 'user', 'created_at'], message: expect.stringMatching(/timestamp/i) },
     ]);
   });
 
@@ -218,7 +220,11 @@ describe('quirk 2: timestamps', () => {
   it('refuses an unknown zone when a time needs it, naming the timezone field', () => {
     const error = expectError(parseEvent(withUser({ created_at: '2020-12-04 10:43:17', timezone: 'Mars/Olympus' })));
     expect(error.issues).toEqual([
-      { path: ['data', 'user', 'timezone'], message: expect.stringContaining('Unknown time zone "Mars/Olympus"') },
+      {
+        code: 'unknown_time_zone',
+        path: ['data', 'user', 'timezone'],
+        message: expect.stringContaining('Unknown time zone "Mars/Olympus"'),
+      },
     ]);
   });
 
@@ -244,13 +250,20 @@ describe('quirk 3: numeric ids', () => {
     expect(expectKnown(parseEvent(badge)).data.badge.id).toBe(21);
   });
 
-  it.each([['abc'], ['1.5'], [1.5], [-3], ['-3'], [''], ['99999999999999999'], [true], [null]])(
-    'refuses the id %j',
-    (id) => {
-      const error = expectError(parseEvent(withUser({ id })));
-      expect(error.issues).toEqual([{ path: ['data', 'user', 'id'], message: expect.any(String) }]);
-    },
-  );
+  it.each([
+    ['abc', 'invalid_id'],
+    ['1.5', 'invalid_id'],
+    [1.5, 'invalid_id'],
+    [-3, 'invalid_id'],
+    ['-3', 'invalid_id'],
+    ['', 'invalid_id'],
+    ['99999999999999999', 'invalid_id'],
+    [true, 'invalid_union'],
+    [null, 'invalid_union'],
+  ])('refuses the id %j (issue code %s)', (id, code) => {
+    const error = expectError(parseEvent(withUser({ id })));
+    expect(error.issues).toEqual([{ code, path: ['data', 'user', 'id'], message: expect.any(String) }]);
+  });
 
   it('turns a numeric envelope id into a string', () => {
     const body = fixture('user_registered');
@@ -400,8 +413,8 @@ describe('errors', () => {
 
   it('names every envelope problem with its path', () => {
     expect(expectError(parseEvent('{"id":null,"type":""}')).issues).toEqual([
-      { path: ['id'], message: 'Expected a non-empty string or a number, received null' },
-      { path: ['type'], message: 'Expected a non-empty string, received an empty string' },
+      { code: 'invalid_id', path: ['id'], message: 'Expected a non-empty string or a number, received null' },
+      { code: 'invalid_event_type', path: ['type'], message: 'Expected a non-empty string, received an empty string' },
     ]);
   });
 

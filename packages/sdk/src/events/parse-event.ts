@@ -1,9 +1,11 @@
 import type { AcadleEvent } from './acadle-event.js';
 import { AcadleParseError } from './acadle-parse-error.js';
-import { eventDataSchemas, pathAsSent } from './event-data-schemas.js';
+import { eventDataSchemas } from './event-data-schemas.js';
 import { isEventType } from './event-types.js';
 import { normalizeData } from './normalize-data.js';
 import { parseEnvelope } from './parse-envelope.js';
+import { issueCode } from './parse-issue.js';
+import { pathAsSent } from './quirks.js';
 
 /** What `parseEvent` accepts: the body as a string, Buffer, Uint8Array or ArrayBuffer, or a value middleware already parsed. */
 export type EventInput = unknown;
@@ -46,7 +48,10 @@ export function parseEvent(input: EventInput): ParseResult {
   } catch (cause) {
     // Only an input object with throwing getters or proxies can get here; JSON bodies cannot.
     const message = cause instanceof Error ? cause.message : 'Unreadable input';
-    return { ok: false, error: new AcadleParseError('invalid_envelope', [{ path: [], message }], { cause }) };
+    return {
+      ok: false,
+      error: new AcadleParseError('invalid_envelope', [{ code: 'unreadable_input', path: [], message }], { cause }),
+    };
   }
 }
 
@@ -64,7 +69,7 @@ function parseDecoded(input: EventInput): ParseResult {
   if (!result.success) {
     const issues = result.error.issues.map((issue) => {
       const path = issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key));
-      return { path: ['data', ...pathAsSent(raw.data, path)], message: issue.message };
+      return { code: issueCode(issue), path: ['data', ...pathAsSent(raw.data, path)], message: issue.message };
     });
     return { ok: false, error: new AcadleParseError('invalid_payload', issues, { envelope }) };
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { acadleIssue } from './parse-issue.js';
 import { utcMs, wallClockToEpochMs } from './zoned-time.js';
 
 // Acadle sends `2020-12-04 10:43:17` and `2020-12-04T11:19:19.385163Z` in the same payload, with the
@@ -90,7 +91,12 @@ function scanDigits(text: string, start: number): number {
 export const timestampSchema = z.string().transform((text, ctx): WrittenTimestamp => {
   const written = parseTimestamp(text);
   if (written === undefined) {
-    ctx.issues.push({ code: 'custom', input: text, message: TIMESTAMP_MESSAGE });
+    ctx.issues.push({
+      code: 'custom',
+      input: text,
+      message: TIMESTAMP_MESSAGE,
+      params: acadleIssue('invalid_timestamp'),
+    });
     return z.NEVER;
   }
   return written;
@@ -120,6 +126,7 @@ export function withDates(keys: readonly string[]) {
       if (epochMs === undefined) {
         ctx.issues.push({
           code: 'custom',
+          params: acadleIssue('unknown_time_zone'),
           input: timeZone,
           path: ['timezone'],
           message: `Unknown time zone "${String(timeZone).slice(0, 64)}": ${key} has no UTC offset, so an IANA zone such as Europe/Paris is needed`,

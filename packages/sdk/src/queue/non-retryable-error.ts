@@ -1,4 +1,6 @@
-const BRAND = Symbol.for('acadle-webhooks.NonRetryableError');
+import { brandOf, hasBrand, setBrand } from '../shared/brand.js';
+
+const BRAND = brandOf('NonRetryableError');
 
 /**
  * Thrown by a processor or handler for a delivery that no retry can fix (e.g. a payload that fails
@@ -20,11 +22,11 @@ export class NonRetryableError extends Error {
 
   constructor(message: string, options: { cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    Object.defineProperty(this, BRAND, { value: true });
+    setBrand(this, BRAND);
   }
 
   /** `true` for a `NonRetryableError` from either build of this package. */
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+    return hasBrand(value, BRAND);
   }
 }

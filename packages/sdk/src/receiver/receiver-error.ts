@@ -1,3 +1,4 @@
+import { brandOf, hasBrand, setBrand } from '../shared/brand.js';
 import type { ReceiverResponse } from './receiver-response.js';
 
 /**
@@ -30,7 +31,7 @@ const STATUS: Record<ReceiverErrorCode, number> = {
   internal_error: 503,
 };
 
-const BRAND = Symbol.for('acadle-webhooks.ReceiverError');
+const BRAND = brandOf('ReceiverError');
 
 /**
  * A request the receiver answers with an error, carrying its HTTP status and its answer (as Hono's
@@ -61,12 +62,12 @@ export class ReceiverError extends Error {
     this.code = code;
     this.status = STATUS[code];
     this.headers = options.headers ?? {};
-    Object.defineProperty(this, BRAND, { value: true });
+    setBrand(this, BRAND);
   }
 
   /** `true` for a `ReceiverError` from either build of this package. */
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+    return hasBrand(value, BRAND);
   }
 }
 
