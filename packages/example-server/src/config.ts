@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { commaSeparated } from './comma-separated.js';
+import { duration } from './duration.js';
 import { redisConnectionFromEnv, redisEnvironment } from './redis-connection-from-env.js';
 import { TRACING_ENVIRONMENT, tracingConfig } from './tracing-config.js';
 
@@ -30,6 +31,8 @@ const environment = z.object({
   WORKER_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
   WORKER_BACKOFF_MS: z.coerce.number().int().min(1).default(1000),
   WORKER_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
+  RETENTION_PROCESSED: duration.prefault('7d'),
+  RETENTION_DEAD_LETTERS: duration.prefault('30d'),
   PROCESSING_YIELD_MS: z.coerce.number().int().min(0).max(10_000).default(100),
   FORWARD_URL: z.url({ protocol: /^https?$/ }).optional(),
   FORWARD_TIMEOUT_MS: z.coerce.number().int().min(1).default(5000),
@@ -100,6 +103,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       lockDurationMs: values.WORKER_LOCK_MS,
       stalledIntervalMs: values.WORKER_LOCK_MS,
     },
+    /** How long processed deliveries and dead letters are kept (the dedupe window is apart: 7 days). */
+    retention: { processedMs: values.RETENTION_PROCESSED, deadLettersMs: values.RETENTION_DEAD_LETTERS },
     // ROLE=all only: how long a delivery's handler waits for the server to finish answering requests.
     processingYieldMs: values.ROLE === 'all' ? values.PROCESSING_YIELD_MS : 0,
     forward: values.FORWARD_URL ? { url: values.FORWARD_URL, timeoutMs: values.FORWARD_TIMEOUT_MS } : undefined,

@@ -44,6 +44,7 @@ export async function createQueueBackend(config: Config, logger: Logger): Promis
   const queue = new BullMQQueue({
     ...connection,
     minReplicas: config.redisMinReplicas,
+    retention: config.retention,
     logger: logger.child({ component: 'queue' }),
   });
   if (config.role !== 'worker') await checkReplicas(queue, config.redisMinReplicas);
@@ -83,6 +84,7 @@ function memoryBackend(config: Config, logger: Logger): QueueBackend {
     concurrency,
     attempts,
     backoffMs,
+    retention: config.retention,
   });
   return {
     queue,

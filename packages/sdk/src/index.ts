@@ -34,6 +34,11 @@ export type {
 } from './queue/event-queue.js';
 export { type DeadLetter, MemoryQueue, type MemoryQueueOptions } from './queue/memory-queue.js';
 export { NonRetryableError } from './queue/non-retryable-error.js';
+export {
+  DEFAULT_RETENTION_DEAD_LETTERS_MS,
+  DEFAULT_RETENTION_PROCESSED_MS,
+  type RetentionOptions,
+} from './queue/retention.js';
 export { type BasicCredentials, createBasicAuthCheck } from './receiver/basic-auth.js';
 export type { AuthOptions, NetworkOptions } from './receiver/create-authenticator.js';
 export { createReceiver, type ReceiverOptions } from './receiver/create-receiver.js';

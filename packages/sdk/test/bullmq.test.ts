@@ -5,6 +5,7 @@ import {
   type Delivery,
   type EventHandlers,
   type KnownEvent,
+  NonRetryableError,
   type ProcessOutcome,
   silentLogger,
 } from 'acadle-webhooks';
@@ -146,6 +147,40 @@ describe.each([
       expect(await queue.enqueue(delivery(body))).toEqual({ duplicate: false });
     await waitFor('five processed events', () => seen.length === 5);
     expect(seen.sort()).toEqual(Object.keys(fixtures).sort());
+  });
+
+  it('removes processed deliveries and dead letters past their retention, and a repeat of a removed one is still a duplicate', async () => {
+    const { queue, queueName } = newQueue({ retention: { processedMs: 1000, deadLettersMs: 1000 } });
+    const failing = new Set<string>();
+    newWorker(queueName, {
+      user_registered: (event) => {
+        if (failing.has(event.id)) throw new NonRetryableError('dead at once');
+      },
+    });
+    const [processedFirst, deadFirst, processedLater, deadLater] = Array.from({ length: 4 }, () =>
+      delivery(createEvent('user_registered')),
+    ) as [Delivery, Delivery, Delivery, Delivery];
+    failing.add(deadFirst.id).add(deadLater.id);
+    await queue.enqueue(processedFirst);
+    await queue.enqueue(deadFirst);
+    const counts = () => queue.queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
+    await waitFor('one processed, one dead', async () => {
+      const { completed, failed } = await counts();
+      return completed === 1 && failed === 1;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    // Expired jobs are removed as later jobs finish (BullMQ's removeOnComplete / removeOnFail ages).
+    await queue.enqueue(processedLater);
+    await queue.enqueue(deadLater);
+    await waitFor('the first two removed, the later two kept', async () => {
+      const { completed, failed, waiting, active, delayed } = await counts();
+      return completed === 1 && failed === 1 && waiting + active + delayed === 0;
+    });
+    const kept = [...(await queue.queue.getJobs(['completed', 'failed']))].map((job) => job.data.id);
+    expect(kept.sort()).toEqual([processedLater.id, deadLater.id].sort());
+    expect(await queue.enqueue({ ...processedFirst })).toEqual({ duplicate: true });
+    expect(await queue.enqueue({ ...deadFirst })).toEqual({ duplicate: true });
+    expect(await queue.queue.getJobCountByTypes('waiting', 'active', 'delayed', 'completed', 'failed')).toBe(2);
   });
 
   it('stores 50 concurrent identical deliveries once and processes the event once', async () => {

@@ -1,5 +1,6 @@
 import type { Delivery } from './event-queue.js';
 import { MemoryQueue } from './memory-queue.js';
+import { silentLogger } from '../shared/logger.js';
 import { NonRetryableError } from './non-retryable-error.js';
 
 const delivery = (id: string): Delivery => ({
@@ -20,6 +21,34 @@ describe('MemoryQueue', () => {
     expect(await queue.enqueue(delivery('b'))).toEqual({ duplicate: false });
     await queue.idle();
     expect(seen).toEqual(['a', 'b']);
+  });
+
+  it('removes dead letters past their retention, oldest first, and still answers a repeat as a duplicate', async () => {
+    const queue = new MemoryQueue({
+      retention: { deadLettersMs: 1000 },
+      logger: silentLogger,
+      processor: () => {
+        throw new NonRetryableError('dead at once');
+      },
+    });
+    await queue.enqueue(delivery('old'));
+    await queue.idle();
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await queue.enqueue(delivery('newer'));
+    await queue.idle();
+    expect(queue.deadLetters.map((deadLetter) => deadLetter.delivery.id)).toEqual(['old', 'newer']);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(queue.deadLetters.map((deadLetter) => deadLetter.delivery.id)).toEqual(['newer']);
+    expect(await queue.enqueue(delivery('old'))).toEqual({ duplicate: true });
+  });
+
+  it('refuses a retention that is not a whole number of milliseconds, at least a second', () => {
+    expect(() => new MemoryQueue({ processor: () => {}, retention: { deadLettersMs: 10 } })).toThrow(
+      'retention.deadLettersMs: a whole number of milliseconds, at least 1000',
+    );
+    expect(() => new MemoryQueue({ processor: () => {}, retention: { processedMs: Number.NaN } })).toThrow(
+      'retention.processedMs',
+    );
   });
 
   it('retries a failing delivery with growing delays, then dead-letters it', async () => {

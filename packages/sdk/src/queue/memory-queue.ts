@@ -2,6 +2,7 @@ import { consoleLogger, type Logger } from '../shared/logger.js';
 import { withTimeout } from '../shared/with-timeout.js';
 import type { Delivery, DeliveryProcessor, EnqueueResult, EventQueue } from './event-queue.js';
 import { NonRetryableError } from './non-retryable-error.js';
+import { type RetentionOptions, resolveRetention } from './retention.js';
 import { captureTraceContext, continueTrace, type TraceContext } from './trace-context.js';
 
 /** How a `MemoryQueue` processes what it holds. */
@@ -34,6 +35,11 @@ export interface MemoryQueueOptions {
    * @defaultValue 100000
    */
   maxDedupeIds?: number;
+  /**
+   * How long dead letters are kept (`deadLettersMs`, 30 days by default); older ones are removed. A
+   * `MemoryQueue` keeps no processed delivery (it counts them), so `processedMs` changes nothing here.
+   */
+  retention?: RetentionOptions;
   /** Where retries and dead letters are logged. @defaultValue {@link consoleLogger} (warnings and errors on stderr) */
   logger?: Logger;
 }
@@ -78,7 +84,8 @@ export class MemoryQueue implements EventQueue {
   // Made at the first use: Cloudflare Workers forbid creating one at global scope, where a queue often is.
   #abortController: AbortController | undefined;
   readonly #idleWaiters: (() => void)[] = [];
-  readonly #options: Required<MemoryQueueOptions>;
+  readonly #options: Required<Omit<MemoryQueueOptions, 'retention'>>;
+  readonly #retention: Required<RetentionOptions>;
   #processed = 0;
   #closed = false;
 
@@ -97,12 +104,14 @@ export class MemoryQueue implements EventQueue {
       backoffMs: options.backoffMs ?? 1000,
       logger: options.logger ?? consoleLogger,
     };
+    this.#retention = resolveRetention(options.retention);
   }
 
   /** Stores a delivery unless its id was seen before; rejects once closed (the receiver answers 503). */
   async enqueue(delivery: Delivery): Promise<EnqueueResult> {
     if (this.#closed) throw new Error('MemoryQueue is closed');
     if (this.#remembers(delivery.id)) return { duplicate: true };
+    this.#removeExpiredDeadLetters();
     this.#seen.set(delivery.id, Date.now() + this.#options.dedupeTtlMs);
     if (this.#seen.size > this.#options.maxDedupeIds) this.#seen.delete(this.#seen.keys().next().value as string);
     this.#waiting.push({ delivery, attempt: 1, traceContext: captureTraceContext() });
@@ -125,6 +134,18 @@ export class MemoryQueue implements EventQueue {
     return this.#seen.has(id);
   }
 
+  /** Removes the dead letters older than their retention (the oldest are first: O(1) when none is due). */
+  #removeExpiredDeadLetters(): void {
+    const oldestKept = Date.now() - this.#retention.deadLettersMs;
+    let expired = 0;
+    while (
+      expired < this.#deadLetters.length &&
+      Date.parse((this.#deadLetters[expired] as DeadLetter).failedAt) < oldestKept
+    )
+      expired += 1;
+    if (expired > 0) this.#deadLetters.splice(0, expired);
+  }
+
   /** How many event ids are remembered for deduplication (at most `maxDedupeIds`). */
   get rememberedIds(): number {
     return this.#seen.size;
@@ -140,8 +161,9 @@ export class MemoryQueue implements EventQueue {
     return this.#processed;
   }
 
-  /** Deliveries whose processing gave up, oldest first. */
+  /** Deliveries whose processing gave up, oldest first, within their retention. */
   get deadLetters(): readonly DeadLetter[] {
+    this.#removeExpiredDeadLetters();
     return this.#deadLetters;
   }
 
@@ -211,6 +233,7 @@ export class MemoryQueue implements EventQueue {
           reason,
           failedAt: new Date().toISOString(),
         });
+        this.#removeExpiredDeadLetters();
         logger.error({ err: error, eventId: job.delivery.id, attempts: job.attempt }, 'Delivery moved to dead letters');
         return;
       }

@@ -2,6 +2,7 @@ import { consoleLogger, type Delivery, type EnqueueResult, type EventQueue, type
 import type { DefaultJobOptions, PostgresConnectionOptions, Queue, RedisConnectionClient } from 'bullmq';
 import { loadOpenTelemetry } from '../../shared/load-open-telemetry.js';
 import { withTimeout } from '../../shared/with-timeout.js';
+import { type RetentionOptions, resolveRetention } from '../retention.js';
 import { DEFAULT_QUEUE_NAME } from './default-queue-name.js';
 import { GroupCommit } from './group-commit.js';
 import { bullmq } from './load-bullmq.js';
@@ -27,7 +28,13 @@ export type PostgresConnection = PostgresConnectionOptions;
 export type BullMQQueueOptions = {
   /** How long a second delivery of one event id is recognized as a duplicate; at least 4 days. @defaultValue 7 days (Acadle retries for 3) */
   dedupeTtlMs?: number;
-  /** BullMQ job options for every delivery (retention, priority); retries are the worker's business. */
+  /**
+   * How long processed deliveries (BullMQ's completed jobs) and dead letters (its failed jobs) are
+   * kept. Workers remove the expired ones as they finish jobs, at most 100 at a time, so removal never stalls the acknowledgements; deduplication outlives the removal.
+   * @defaultValue `{ processedMs: 7 days, deadLettersMs: 30 days }`
+   */
+  retention?: RetentionOptions;
+  /** BullMQ job options for every delivery (priority; `removeOnComplete` and `removeOnFail` override `retention`); retries are the worker's business. */
   jobOptions?: Pick<DefaultJobOptions, 'removeOnComplete' | 'removeOnFail' | 'priority'>;
   /** Where queue errors and a risky Redis eviction policy are logged. @defaultValue `consoleLogger` (warnings and errors on stderr) */
   logger?: Logger;
@@ -71,6 +78,8 @@ export type BullMQQueueOptions = {
 );
 
 const FOUR_DAYS_MS = 4 * 86_400_000;
+/** The most expired jobs one finished job's removal pass takes (BullMQ's `KeepJobs.limit`): a catch-up is spread over many. */
+const RETENTION_REMOVAL_LIMIT = 100;
 /** Default group-commit batch on PostgreSQL; measured: 50 to 100 covers 50 to 200 concurrent requests. */
 const POSTGRES_MAX_BATCH_SIZE = 100;
 /**
@@ -116,7 +125,13 @@ export class BullMQQueue implements EventQueue {
     if (this.#dedupeTtlMs < FOUR_DAYS_MS) {
       throw new TypeError('dedupeTtlMs: at least 4 days, so that all of Acadle’s retries (3 days) are recognized');
     }
-    this.#jobOptions = options.jobOptions;
+    const retention = resolveRetention(options.retention);
+    this.#jobOptions = {
+      // BullMQ's ages are in seconds.
+      removeOnComplete: { age: Math.ceil(retention.processedMs / 1000), limit: RETENTION_REMOVAL_LIMIT },
+      removeOnFail: { age: Math.ceil(retention.deadLettersMs / 1000), limit: RETENTION_REMOVAL_LIMIT },
+      ...options.jobOptions,
+    };
     this.#logger = options.logger ?? consoleLogger;
     const minReplicas = options.minReplicas ?? 0;
     if (!Number.isInteger(minReplicas) || minReplicas < 0)
