@@ -1,6 +1,6 @@
 // Starts a throwaway embedded PostgreSQL with the test harness (as the integration tests do), prints its
 // connection URL as the first line of stdout, and stops it when stdin closes or on SIGTERM. For
-// check-package.mjs, whose PostgreSQL-only consumer needs a real database.
+// scripts/check-package/postgres-only.mjs, whose PostgreSQL-only consumer needs a real database.
 // Run from packages/sdk (where tsx is installed): node --import tsx ../../scripts/start-postgres.ts
 import { startPostgres } from 'acadle-webhooks-test-harness';
 
