@@ -76,20 +76,6 @@ async function recoverStaleInstance(databaseDir: string, logger: Logger): Promis
 }
 
 /**
- * The connection to the embedded PostgreSQL a running server started in `dataDir` (its port is in
- * `postmaster.pid`), or `undefined` when none runs.
- */
-export function runningEmbeddedDatabase(dataDir: string): EmbeddedDatabase['connection'] | undefined {
-  const lockFile = join(dataDir, 'postgres', 'postmaster.pid');
-  const passwordFile = join(dataDir, 'postgres-password');
-  if (!existsSync(lockFile) || !existsSync(passwordFile)) return undefined;
-  const [pid, , , port] = readFileSync(lockFile, 'utf8').split('\n');
-  if (!isAlive(Number(pid))) return undefined;
-  const password = readFileSync(passwordFile, 'utf8').trim();
-  return { host: '127.0.0.1', port: Number(port), user: 'postgres', password, database: 'postgres' };
-}
-
-/**
  * Starts (initialising on first use) the embedded PostgreSQL in `dataDir/postgres`.
  *
  * @throws {DataDirInUseError} when another running server owns `dataDir`: its database is left alone.
