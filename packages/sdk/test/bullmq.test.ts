@@ -174,7 +174,7 @@ describe.each([
     await queue.enqueue(deadLater);
     await waitFor('the first two removed, the later two kept', async () => {
       const { completed, failed, waiting, active, delayed } = await counts();
-      return completed === 1 && failed === 1 && waiting + active + delayed === 0;
+      return completed === 1 && failed === 1 && (waiting ?? 0) + (active ?? 0) + (delayed ?? 0) === 0;
     });
     const kept = [...(await queue.queue.getJobs(['completed', 'failed']))].map((job) => job.data.id);
     expect(kept.sort()).toEqual([processedLater.id, deadLater.id].sort());
