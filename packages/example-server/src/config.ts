@@ -33,7 +33,11 @@ const environment = z.object({
   WORKER_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
   RETENTION_PROCESSED: duration.prefault('7d'),
   RETENTION_DEAD_LETTERS: duration.prefault('30d'),
-  PROCESSING_YIELD_MS: z.coerce.number().int().min(0).max(10_000).default(100),
+  PROCESSING_SHARE: z.coerce.number().gt(0, 'above 0').max(1, 'at most 1').default(0.3),
+  // Replaced by PROCESSING_SHARE: refused rather than ignored, so an old setting is not silently lost.
+  PROCESSING_YIELD_MS: z
+    .never({ error: 'replaced by PROCESSING_SHARE (0.3 by default; 1 never holds processing back)' })
+    .optional(),
   FORWARD_URL: z.url({ protocol: /^https?$/ }).optional(),
   FORWARD_TIMEOUT_MS: z.coerce.number().int().min(1).default(5000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -105,8 +109,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     },
     /** How long processed deliveries and dead letters are kept (the dedupe window is apart: 7 days). */
     retention: { processedMs: values.RETENTION_PROCESSED, deadLettersMs: values.RETENTION_DEAD_LETTERS },
-    // ROLE=all only: how long a delivery's handler waits for the server to finish answering requests.
-    processingYieldMs: values.ROLE === 'all' ? values.PROCESSING_YIELD_MS : 0,
+    // ROLE=all only: processing's share of its unhindered rate while requests are being answered.
+    processingShare: values.ROLE === 'all' ? values.PROCESSING_SHARE : 1,
     forward: values.FORWARD_URL ? { url: values.FORWARD_URL, timeoutMs: values.FORWARD_TIMEOUT_MS } : undefined,
     log: { level: values.LOG_LEVEL, pretty: values.LOG_PRETTY ?? Boolean(process.stdout.isTTY) },
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,

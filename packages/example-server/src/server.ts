@@ -24,7 +24,10 @@ const backend = await orExitWhenCannotStart(createQueueBackend(config, logger), 
 const metrics = createMetrics(() => backend.jobCounts());
 
 // One process answering and processing (ROLE=all): acknowledgements go first (acknowledgements-first.ts).
-const acknowledgementsFirst = createAcknowledgementsFirst(config.processingYieldMs);
+const acknowledgementsFirst = createAcknowledgementsFirst({
+  share: config.processingShare,
+  concurrency: config.worker.concurrency,
+});
 
 if (config.role !== 'web') {
   // Replace LogSink with your own Sink to send actions where your academy needs them.
@@ -32,10 +35,9 @@ if (config.role !== 'web') {
     ? new HttpSink(config.forward.url, config.forward.timeoutMs)
     : new LogSink(logger.child({ component: 'sink' }));
   const processor = createServerProcessor(createHandlers(sink), logger.child({ component: 'worker' }), metrics);
-  backend.startWorker(async (delivery, context) => {
-    await acknowledgementsFirst.beforeProcessing(context.signal);
-    await processor(delivery, context);
-  });
+  backend.startWorker((delivery, context) =>
+    acknowledgementsFirst.process(context.signal, async () => processor(delivery, context)),
+  );
 }
 
 let server: Server | undefined;

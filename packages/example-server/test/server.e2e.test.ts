@@ -232,7 +232,9 @@ describe('the reference server', () => {
     [{ PORT: 'eighty' }, /^Configuration error: PORT: /],
     [{ REDIS_URL: 'redis://127.0.0.1:1' }, /^Configuration error: WEBHOOK_TOKENS: required with QUEUE_BACKEND=redis/],
     [{ WEBHOOK_TOKENS: 'short' }, /^Configuration error: WEBHOOK_TOKENS: /],
-    [{ PROCESSING_YIELD_MS: '-1' }, /^Configuration error: PROCESSING_YIELD_MS: /],
+    [{ PROCESSING_SHARE: '0' }, /^Configuration error: PROCESSING_SHARE: above 0/],
+    [{ PROCESSING_SHARE: '1.5' }, /^Configuration error: PROCESSING_SHARE: at most 1/],
+    [{ PROCESSING_YIELD_MS: '100' }, /^Configuration error: PROCESSING_YIELD_MS: replaced by PROCESSING_SHARE/],
   ])('refuses to start with %j, in one line naming the variable', async (env, message) => {
     const target = await server(env, { waitUntilReady: false });
     expect(await target.exited).toBe(1);
