@@ -18,6 +18,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const packageDir = resolve(here, '..');
 const repoRoot = resolve(packageDir, '..', '..');
 const exampleDir = join(repoRoot, 'packages', 'example-server');
+const embeddedDatabaseDir = join(repoRoot, 'packages', 'embedded-database');
 const sdkDir = join(repoRoot, 'packages', 'sdk');
 const templateDir = join(packageDir, 'template');
 
@@ -25,6 +26,7 @@ const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
 const writeJson = (file, value) => writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
 
 const example = readJson(join(exampleDir, 'package.json'));
+const embeddedDatabase = readJson(join(embeddedDatabaseDir, 'package.json'));
 const sdk = readJson(join(sdkDir, 'package.json'));
 const base = readJson(join(repoRoot, 'tsconfig.base.json'));
 const exampleTsconfig = readJson(join(exampleDir, 'tsconfig.json'));
@@ -39,9 +41,27 @@ cpSync(join(exampleDir, 'src'), join(templateDir, 'src'), {
   recursive: true,
   filter: (source) => !isTestFile(source),
 });
+// The embedded PostgreSQL is a workspace package in the monorepo; in the project it is a folder of src.
+const embeddedDatabaseTarget = join(templateDir, 'src', 'embedded-database');
+cpSync(join(embeddedDatabaseDir, 'src'), embeddedDatabaseTarget, {
+  recursive: true,
+  filter: (source) => !isTestFile(source),
+});
 for (const file of listFiles(join(templateDir, 'src'))) {
   const text = readFileSync(file, 'utf8');
-  if (/acadle-webhooks-test-harness|from ['"](\.\.\/){2,}/.test(text)) {
+  const rewritten = text.replace(
+    new RegExp(`(['"])${embeddedDatabase.name}(/process)?\\1`, 'g'),
+    (_match, quote, subpath) => {
+      const target = join(embeddedDatabaseTarget, subpath ? 'process.js' : 'index.js');
+      const path = relative(dirname(file), target).split('\\').join('/');
+      return `${quote}${path.startsWith('.') ? path : `./${path}`}${quote}`;
+    },
+  );
+  if (rewritten !== text) writeFileSync(file, rewritten);
+  if (
+    rewritten.includes(embeddedDatabase.name) ||
+    /acadle-webhooks-test-harness|from ['"](\.\.\/){2,}/.test(rewritten)
+  ) {
     throw new Error(
       `${relative(templateDir, file)} imports something outside the project; the template must be standalone`,
     );
@@ -65,6 +85,13 @@ writeJson(join(templateDir, 'tsconfig.build.json'), {
 // 3. package.json (the CLI sets name and the acadle-webhooks range). npm pack drops or renames some
 // dotfiles and nested package.json files would confuse tools: stored under `_` names.
 const dependencies = { ...example.dependencies, 'acadle-webhooks': `^${sdk.version}` };
+delete dependencies[embeddedDatabase.name];
+for (const [name, range] of Object.entries(embeddedDatabase.dependencies)) {
+  if (dependencies[name] !== undefined && dependencies[name] !== range) {
+    throw new Error(`example-server wants ${name} ${dependencies[name]}, embedded-database ${range}: align them`);
+  }
+  dependencies[name] = range;
+}
 // @bull-board/express pins @bull-board/api exactly, and the two are released apart (api 9.10.2 with
 // express still 9.10.1): caret ranges then install two copies of api and tsc rejects the adapter. The
 // monorepo's lockfile hides this; a standalone project pins both to the pair the example server uses.
@@ -81,8 +108,8 @@ const devDependencies = Object.fromEntries(
     return [name, range];
   }),
 );
-if (!example.scripts.build.includes('database-child-process.mjs')) {
-  throw new Error('example-server build script no longer copies database-child-process.mjs: check the template');
+if (!embeddedDatabase.scripts.build.includes('database-child-process.mjs')) {
+  throw new Error('embedded-database build script no longer copies database-child-process.mjs: check the template');
 }
 writeJson(join(templateDir, '_package.json'), {
   name: 'PLACEHOLDER',
@@ -92,7 +119,7 @@ writeJson(join(templateDir, '_package.json'), {
   type: 'module',
   engines: { node: '>=20' },
   scripts: {
-    build: example.scripts.build,
+    build: `${example.scripts.build} && node -e "require('node:fs').copyFileSync('src/embedded-database/database-child-process.mjs', 'dist/embedded-database/database-child-process.mjs')"`,
     start: 'node dist/server.js',
     dev: 'tsx src/server.ts',
     replay: example.scripts.replay ?? 'node dist/replay.js',
