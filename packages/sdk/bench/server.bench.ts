@@ -1,62 +1,60 @@
 // The reference server as customers run it, against a bare Express route, in one run:
 // acknowledgements (embedded default, Redis ROLE=web) and the embedded pipeline (HTTP in -> handler ran).
-import { median, processedAtLeast } from './measure.js';
+// pnpm bench --only=server; --before-server=<path to dist/server.js> measures another build beside this one.
+import type { Benchmark } from './benchmark.js';
+import { BENCH_TOKEN } from './deliveries.js';
+import { load, post } from './load.js';
+import { median, processedAtLeast, warmupCount } from './measure.js';
+import { printTable } from './print-table.js';
 import { type ReferenceServer, startReferenceServer } from './reference-server.js';
+import { startAckServer } from './start-ack-server.js';
 
-/** What the benchmark needs from run-all.ts: its load generator and its bare Express server. */
-export interface ServerBenchDeps {
-  token: string;
-  redisUrl: string;
+export interface ServerSettings {
   rounds: number;
   seconds: number;
   warmupSeconds: number;
   pipelineDeliveries: number;
-  load(
-    server: { kind: string; port: number },
-    seconds: number,
-    connections: number,
-    bytes: number,
-  ): Promise<{ requestsPerSecond: number; p50: number; p99: number }>;
-  /** Posts `amount` deliveries (50 connections), failing on any non-2xx. */
-  post(server: { kind: string; port: number }, amount: number): Promise<void>;
-  bareExpress(): Promise<{ kind: string; port: number; stop(): void; stats(): Promise<{ rss: number }> }>;
-  /** Other builds of the server to measure beside this one (`--before-server=<path>`), by label. */
+  /** Other builds of the server to measure beside this one (`--before-server=<path>`), by name. */
   otherScripts: Record<string, string>;
 }
 
-const EMBEDDED = { label: 'reference server, embedded PostgreSQL (default, ROLE=all)', env: {} };
+const EMBEDDED = { id: 'embedded', label: 'reference server, embedded PostgreSQL (default, ROLE=all)', env: {} };
 
-function variants(deps: ServerBenchDeps) {
-  const redis = { QUEUE_BACKEND: 'redis', REDIS_URL: deps.redisUrl, ROLE: 'web' };
-  const rows: { label: string; env: Record<string, string>; script?: string }[] = [
+function variants(settings: ServerSettings, redisUrl: string) {
+  const redis = { QUEUE_BACKEND: 'redis', REDIS_URL: redisUrl, ROLE: 'web' };
+  const rows: { id: string; label: string; env: Record<string, string>; script?: string }[] = [
     EMBEDDED,
-    { label: 'reference server, Redis ROLE=web', env: redis },
+    { id: 'redis-web', label: 'reference server, Redis ROLE=web', env: redis },
     // What acknowledgements-first (ROLE=all) is worth: the default without it.
-    { label: 'embedded default with PROCESSING_YIELD_MS=0', env: { PROCESSING_YIELD_MS: '0' } },
+    {
+      id: 'embedded-no-yield',
+      label: 'embedded default with PROCESSING_YIELD_MS=0',
+      env: { PROCESSING_YIELD_MS: '0' },
+    },
   ];
-  for (const [name, script] of Object.entries(deps.otherScripts)) {
-    rows.push({ label: `${name}: embedded PostgreSQL`, env: {}, script });
-    rows.push({ label: `${name}: Redis ROLE=web`, env: redis, script });
+  for (const [name, script] of Object.entries(settings.otherScripts)) {
+    rows.push({ id: `${name}-embedded`, label: `${name}: embedded PostgreSQL`, env: {}, script });
+    rows.push({ id: `${name}-redis-web`, label: `${name}: Redis ROLE=web`, env: redis, script });
   }
   return rows;
 }
 
 /** Acknowledgements per second and latency, alternating rounds, medians, ratios to bare Express. */
-export async function measureServerAcknowledgement(deps: ServerBenchDeps) {
-  const express = await deps.bareExpress();
-  const servers: (ReferenceServer & { label: string })[] = [];
+async function measureServerAcknowledgement(settings: ServerSettings, redisUrl: string) {
+  const express = await startAckServer('express', { redis: redisUrl });
+  const servers: (ReferenceServer & { id: string; label: string })[] = [];
   try {
-    for (const variant of variants(deps)) {
+    for (const variant of variants(settings, redisUrl)) {
       const server = await startReferenceServer(variant.label, {
-        token: deps.token,
+        token: BENCH_TOKEN,
         env: variant.env,
         ...(variant.script ? { script: variant.script } : {}),
       });
-      servers.push(Object.assign(server, { label: variant.label }));
+      servers.push(Object.assign(server, { id: variant.id, label: variant.label }));
     }
     const all = [
-      { label: 'bare Express 5 route (reads the body, answers 200)', server: express },
-      ...servers.map((server) => ({ label: server.label, server })),
+      { id: 'bare-express', label: 'bare Express 5 route (reads the body, answers 200)', server: express },
+      ...servers.map((server) => ({ id: server.id, label: server.label, server })),
     ];
     const results = new Map(
       all.map(({ label }) => [label, { rate: [] as number[], p50: [] as number[], p99: [] as number[] }]),
@@ -67,12 +65,12 @@ export async function measureServerAcknowledgement(deps: ServerBenchDeps) {
       if ('drained' in server) await (server as ReferenceServer).drained();
     };
     for (const { server } of all) {
-      await deps.load(server, deps.warmupSeconds, 50, 1024);
+      await load(server, settings.warmupSeconds, 50, 1024);
       await drained(server);
     }
-    for (let round = 0; round < deps.rounds; round += 1) {
+    for (let round = 0; round < settings.rounds; round += 1) {
       for (const { label, server } of all) {
-        const result = await deps.load(server, deps.seconds, 50, 1024);
+        const result = await load(server, settings.seconds, 50, 1024);
         await drained(server);
         const entry = results.get(label);
         entry?.rate.push(result.requestsPerSecond);
@@ -84,7 +82,7 @@ export async function measureServerAcknowledgement(deps: ServerBenchDeps) {
     const bareRate = median(bare?.rate ?? [1]);
     const bareP99 = median(bare?.p99 ?? [1]);
     const rows = [];
-    for (const { label, server } of all) {
+    for (const { id, label, server } of all) {
       const entry = results.get(label) ?? { rate: [0], p50: [0], p99: [0] };
       rows.push({
         server: label,
@@ -94,11 +92,12 @@ export async function measureServerAcknowledgement(deps: ServerBenchDeps) {
         'vs bare Express': Number((median(entry.rate) / bareRate).toFixed(2)),
         'p99 vs bare Express': Number((median(entry.p99) / (bareP99 || 1)).toFixed(2)),
         'RSS MiB': Math.round((await server.stats()).rss / 1048576),
+        id,
       });
     }
     return rows;
   } finally {
-    express.stop();
+    express.child.kill();
     await Promise.all(servers.map((server) => server.stop()));
   }
 }
@@ -112,33 +111,58 @@ const SERVER_POLLING = { intervalMs: 20, timeoutMs: 180_000 };
  * The embedded default end to end: deliveries per second from the first request to the last
  * handler run, on a fresh server each round (after a warm-up of a fifth as many).
  */
-export async function measureServerPipeline(deps: ServerBenchDeps) {
+async function measureServerPipeline(settings: ServerSettings) {
   const scripts: [string, string | undefined][] = [
     ['this build', undefined],
-    ...Object.entries(deps.otherScripts).map(([name, script]): [string, string] => [name, script]),
+    ...Object.entries(settings.otherScripts).map(([name, script]): [string, string] => [name, script]),
   ];
   const rates = new Map<string, number[]>(scripts.map(([name]) => [name, []]));
-  for (let round = 0; round < deps.rounds; round += 1) {
+  const count = settings.pipelineDeliveries;
+  for (let round = 0; round < settings.rounds; round += 1) {
     for (const [name, script] of scripts) {
       const server = await startReferenceServer(`pipeline ${name}`, {
-        token: deps.token,
+        token: BENCH_TOKEN,
         ...(script ? { script } : {}),
       });
       try {
-        const warmup = Math.ceil(deps.pipelineDeliveries / 5);
-        await deps.post(server, warmup);
+        const warmup = warmupCount(count);
+        await post(server, warmup);
         await processedAtLeast(handled(server), warmup, server.kind, SERVER_POLLING);
         const started = performance.now();
-        await deps.post(server, deps.pipelineDeliveries);
-        await processedAtLeast(handled(server), warmup + deps.pipelineDeliveries, server.kind, SERVER_POLLING);
-        rates.get(name)?.push(deps.pipelineDeliveries / ((performance.now() - started) / 1000));
+        await post(server, count);
+        await processedAtLeast(handled(server), warmup + count, server.kind, SERVER_POLLING);
+        rates.get(name)?.push(count / ((performance.now() - started) / 1000));
       } finally {
         await server.stop();
       }
     }
   }
+  // `id` comes last: the smoke test reads the figure as the row's second value.
   return scripts.map(([name]) => ({
     build: name,
     [`${EMBEDDED.label}: HTTP in -> handler ran /s`]: Math.round(median(rates.get(name) ?? [0])),
+    id: name === 'this build' ? 'this-build' : name,
   }));
 }
+
+export type ServerRow = Awaited<ReturnType<typeof measureServerAcknowledgement>>[number];
+export type ServerPipelineRow = Awaited<ReturnType<typeof measureServerPipeline>>[number];
+
+type ServerSections = { server: ServerRow[]; serverPipeline: ServerPipelineRow[] };
+
+export const serverBenchmark: Benchmark<ServerSettings, ServerSections> = {
+  id: 'server',
+  async run(context, settings) {
+    const server = await measureServerAcknowledgement(settings, context.redis.redis);
+    printTable(
+      `Reference server (node dist/server.js, as pnpm start runs it): autocannon, 50 connections, 1 KiB deliveries with unique ids, ${settings.rounds} alternating rounds of ${settings.seconds} s, medians`,
+      server,
+    );
+    const serverPipeline = await measureServerPipeline(settings);
+    printTable(
+      `Reference server pipeline: ${settings.pipelineDeliveries} deliveries, first request to last handler run, fresh server per round, ${settings.rounds} rounds, medians`,
+      serverPipeline,
+    );
+    return { server, serverPipeline };
+  },
+};
