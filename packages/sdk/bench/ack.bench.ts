@@ -1,19 +1,15 @@
 // pnpm bench --only=ack — acknowledgements per second, p50, p99 and memory of the nine ack servers
 // (bare node:http and Express, a hand-written handler, the SDK's adapters on each queue), alternating rounds.
 import { ACK_SERVER_LABELS, type AckServerKind } from './ack-server-kinds.js';
-import type { Benchmark } from './benchmark.js';
+import { type AlternatingRounds, alternatingRounds } from './bench-settings.js';
+import { defineBenchmark } from './benchmark.js';
 import { load } from './load.js';
 import { median } from './measure.js';
 import { printTable } from './print-table.js';
 import type { AckServer } from './start-ack-server.js';
+import { rowById, type Target } from './target.js';
 
-export interface AckSettings {
-  rounds: number;
-  seconds: number;
-  warmupSeconds: number;
-}
-
-async function measureAcknowledgement(servers: AckServer[], settings: AckSettings) {
+async function measureAcknowledgement(servers: AckServer[], settings: AlternatingRounds) {
   for (const server of servers) await load(server, settings.warmupSeconds, 50, 1024);
   const results = new Map<AckServerKind, { requestsPerSecond: number[]; p50: number[]; p99: number[] }>(
     servers.map((server) => [server.kind, { requestsPerSecond: [], p50: [], p99: [] }]),
@@ -45,11 +41,50 @@ async function measureAcknowledgement(servers: AckServer[], settings: AckSetting
   return rows;
 }
 
-export type AckRow = Awaited<ReturnType<typeof measureAcknowledgement>>[number];
+type AckRow = Awaited<ReturnType<typeof measureAcknowledgement>>[number];
 
-export const ackBenchmark: Benchmark<AckSettings, { acknowledgement: AckRow[] }> = {
+function ackTargets(acknowledgement: AckRow[]): Target[] {
+  const memory = rowById(acknowledgement, 'sdk-memory');
+  const express = rowById(acknowledgement, 'express');
+  const adapters = [
+    ['Express', 'express', rowById(acknowledgement, 'sdk-redis')],
+    ['node:http', 'node', rowById(acknowledgement, 'sdk-node-redis')],
+  ] as const;
+  return [
+    {
+      target: 'SDK + MemoryQueue >= 0.90 of bare Express req/s',
+      value: memory?.['vs bare Express'],
+      met: (memory?.['vs bare Express'] ?? 0) >= 0.9,
+      id: 'ack-memory-throughput',
+    },
+    {
+      target: 'SDK + MemoryQueue p99 <= 1.5x bare Express',
+      value: Number(((memory?.['p99 ms'] ?? 0) / (express?.['p99 ms'] || 1)).toFixed(2)),
+      met: (memory?.['p99 ms'] ?? 0) <= 1.5 * (express?.['p99 ms'] ?? 0),
+      id: 'ack-memory-p99',
+    },
+    ...adapters.flatMap(([adapter, adapterId, entry]) => [
+      {
+        target: `SDK ${adapter} adapter + Redis >= 0.75 of bare Express req/s`,
+        value: entry?.['vs bare Express'],
+        met: (entry?.['vs bare Express'] ?? 0) >= 0.75,
+        id: `ack-${adapterId}-redis-throughput`,
+      },
+      {
+        target: `SDK ${adapter} adapter + Redis >= hand-written req/s`,
+        value: entry?.['vs hand-written'],
+        met: (entry?.['vs hand-written'] ?? 0) >= 1,
+        id: `ack-${adapterId}-redis-vs-hand-written`,
+      },
+    ]),
+  ];
+}
+
+export const ackBenchmark = defineBenchmark({
   id: 'ack',
+  sections: ['acknowledgement'],
   usesAckServers: true,
+  settings: ({ smoke }) => alternatingRounds(smoke),
   async run(context, settings) {
     const acknowledgement = await measureAcknowledgement(await context.ackServers.servers(), settings);
     printTable(
@@ -58,4 +93,5 @@ export const ackBenchmark: Benchmark<AckSettings, { acknowledgement: AckRow[] }>
     );
     return { acknowledgement };
   },
-};
+  targets: ({ acknowledgement }) => ackTargets(acknowledgement),
+});

@@ -4,9 +4,11 @@
 import { silentLogger } from '../src/index.js';
 import { BullMQQueue, type PostgresConnection } from '../src/queue/bullmq/index.js';
 import { createEvent } from '../src/testing/index.js';
-import type { Benchmark } from './benchmark.js';
+import { alternatingRounds } from './bench-settings.js';
+import { defineBenchmark } from './benchmark.js';
 import { median, warmupCount } from './measure.js';
 import { printTable } from './print-table.js';
+import { rowById } from './target.js';
 
 const IN_FLIGHT = 50;
 
@@ -39,7 +41,7 @@ async function enqueueRate(queue: BullMQQueue, count: number): Promise<number> {
   return count / ((performance.now() - started) / 1000);
 }
 
-export interface EnqueueSettings {
+interface EnqueueSettings {
   rounds: number;
   deliveries: number;
 }
@@ -77,10 +79,13 @@ async function measureEnqueue(postgres: PostgresConnection, options: EnqueueSett
   }
 }
 
-export type EnqueueRow = Awaited<ReturnType<typeof measureEnqueue>>[number];
-
-export const enqueueBenchmark: Benchmark<EnqueueSettings, { enqueue: EnqueueRow[] }> = {
+export const enqueueBenchmark = defineBenchmark({
   id: 'enqueue',
+  sections: ['enqueue'],
+  settings: ({ smoke }): EnqueueSettings => ({
+    rounds: alternatingRounds(smoke).rounds,
+    deliveries: smoke ? 200 : 3_000,
+  }),
   async run(context, settings) {
     const enqueue = await measureEnqueue(context.postgres.postgres, settings);
     printTable(
@@ -89,4 +94,15 @@ export const enqueueBenchmark: Benchmark<EnqueueSettings, { enqueue: EnqueueRow[
     );
     return { enqueue };
   },
-};
+  targets({ enqueue }) {
+    const groupCommit = rowById(enqueue, 'group-commit');
+    return [
+      {
+        target: 'BullMQQueue PostgreSQL enqueue, group commit >= 3x single adds',
+        value: groupCommit?.['vs single adds'],
+        met: Number(groupCommit?.['vs single adds'] ?? 0) >= 3,
+        id: 'enqueue-group-commit',
+      },
+    ];
+  },
+});

@@ -1,14 +1,16 @@
 // pnpm bench --only=pipeline — HTTP in -> handler ran, deliveries per second until every handler ran,
 // on Redis and on embedded PostgreSQL: the SDK's adapters and a hand-written handler against raw BullMQ.
 import type { PipelineKind } from './ack-server-kinds.js';
-import type { Benchmark } from './benchmark.js';
+import { alternatingRounds } from './bench-settings.js';
+import { defineBenchmark } from './benchmark.js';
 import { post } from './load.js';
 import { median, processedAtLeast, warmupCount } from './measure.js';
 import { printTable } from './print-table.js';
 import { rawBullMQPipeline } from './raw-bullmq-pipeline.js';
 import { startAckServer } from './start-ack-server.js';
+import type { Target } from './target.js';
 
-export interface PipelineSettings {
+interface PipelineSettings {
   rounds: number;
   redisDeliveries: number;
   postgresDeliveries: number;
@@ -68,10 +70,33 @@ async function measurePipeline(
   return rows;
 }
 
-export type PipelineRow = Awaited<ReturnType<typeof measurePipeline>>[number];
+type PipelineRow = Awaited<ReturnType<typeof measurePipeline>>[number];
 
-export const pipelineBenchmark: Benchmark<PipelineSettings, { pipeline: PipelineRow[] }> = {
+/** On each backend, each SDK adapter against raw BullMQ. */
+function pipelineTargets(pipeline: PipelineRow[]): Target[] {
+  return pipeline.flatMap((entry) =>
+    (
+      [
+        ['Express', 'express'],
+        ['node:http', 'node'],
+      ] as const
+    ).map(([adapter, adapterId]) => ({
+      target: `pipeline (${adapter}) on ${entry.backend} >= 0.85 of raw BullMQ`,
+      value: entry[`ratio ${adapter}`],
+      met: entry[`ratio ${adapter}`] >= 0.85,
+      id: `pipeline-${entry.id}-${adapterId}`,
+    })),
+  );
+}
+
+export const pipelineBenchmark = defineBenchmark({
   id: 'pipeline',
+  sections: ['pipeline'],
+  settings: ({ smoke }): PipelineSettings => ({
+    rounds: alternatingRounds(smoke).rounds,
+    redisDeliveries: smoke ? 200 : 3_000,
+    postgresDeliveries: smoke ? 50 : 600,
+  }),
   async run(context, settings) {
     const pipeline = await measurePipeline(context.redis, context.postgres, settings);
     printTable(
@@ -80,4 +105,5 @@ export const pipelineBenchmark: Benchmark<PipelineSettings, { pipeline: Pipeline
     );
     return { pipeline };
   },
-};
+  targets: ({ pipeline }) => pipelineTargets(pipeline),
+});

@@ -2,20 +2,15 @@
 // with BullMQQueue on a Redis primary that has one replica, minReplicas 1 (WAIT for the replica)
 // against minReplicas 0 (the primary's copy), side by side in one run, alternating rounds.
 import { startRedis, startRedisReplica } from 'acadle-webhooks-test-harness';
-import type { Benchmark } from './benchmark.js';
+import { type AlternatingRounds, alternatingRounds } from './bench-settings.js';
+import { defineBenchmark } from './benchmark.js';
 import { type LoadResult, load } from './load.js';
 import { median } from './measure.js';
 import { printTable } from './print-table.js';
 import { type AckServer, startAckServer } from './start-ack-server.js';
 
-export interface ReplicasSettings {
-  rounds: number;
-  seconds: number;
-  warmupSeconds: number;
-}
-
 /** Requests per second, p50 and p99 for each setting, and the ratio of minReplicas 1 to 0. */
-async function measureReplicas(options: ReplicasSettings) {
+async function measureReplicas(options: AlternatingRounds) {
   const primary = await startRedis();
   const replica = await startRedisReplica(primary).catch(async (error) => {
     await primary.stop();
@@ -55,10 +50,10 @@ async function measureReplicas(options: ReplicasSettings) {
   }
 }
 
-export type ReplicasRow = Awaited<ReturnType<typeof measureReplicas>>[number];
-
-export const replicasBenchmark: Benchmark<ReplicasSettings, { replicas: ReplicasRow[] }> = {
+export const replicasBenchmark = defineBenchmark({
   id: 'replicas',
+  sections: ['replicas'],
+  settings: ({ smoke }) => alternatingRounds(smoke),
   async run(_context, settings) {
     const replicas = await measureReplicas(settings);
     printTable(
@@ -67,4 +62,4 @@ export const replicasBenchmark: Benchmark<ReplicasSettings, { replicas: Replicas
     );
     return { replicas };
   },
-};
+});

@@ -1,95 +1,81 @@
 // pnpm bench — every benchmark side by side in one run, in the order listed below; each part is a
-// module of its own (`<id>.bench.ts`). Loopback only; every loop is bounded in count and time.
+// module of its own (`<id>.bench.ts`, see benchmark.ts). Loopback only; every loop is bounded in count
+// and time. Writes bench/results/latest.json, or:
 //   --only=<id>        runs one part (targets of the other parts are left out), writes only-<id>.json
 //   --smoke            runs each part for a moment (used by a test), writes smoke.json
 //   --before-server=<path to dist/server.js>  measures another build of the reference server beside this one
-// Otherwise writes bench/results/latest.json.
 import { startPostgres, startRedis } from 'acadle-webhooks-test-harness';
 import { ackBenchmark } from './ack.bench.js';
 import { createAckServerPool } from './ack-server-pool.js';
-import { FULL_SETTINGS, SMOKE_SETTINGS } from './bench-settings.js';
-import type { BenchContext, Benchmark, BenchmarkId } from './benchmark.js';
-import { checkTargets } from './check-targets.js';
+import type { BenchmarkPart, RunOptions, Sections } from './benchmark.js';
 import { enqueueBenchmark } from './enqueue.bench.js';
 import { parseBenchmark } from './parse.bench.js';
 import { pipelineBenchmark } from './pipeline.bench.js';
 import { printTable } from './print-table.js';
 import { replicasBenchmark } from './replicas.bench.js';
-import { emptySections, type ReportSections } from './report-sections.js';
 import { scaleBenchmark } from './scale.bench.js';
 import { serverBenchmark } from './server.bench.js';
+import type { Target } from './target.js';
 import { tracingBenchmark } from './tracing.bench.js';
 import { writeReport } from './write-report.js';
 
-const option = (name: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
-const smoke = process.argv.includes('--smoke');
-const only = option('only');
-const beforeServer = option('before-server');
-const settings = smoke ? SMOKE_SETTINGS : FULL_SETTINGS;
-
-/** A benchmark with its settings for this run. */
-const part = <Settings, Sections extends Partial<ReportSections>>(
-  benchmark: Benchmark<Settings, Sections>,
-  partSettings: Settings,
-) => ({ ...benchmark, run: (context: BenchContext) => benchmark.run(context, partSettings) });
-
-const BENCHMARKS = [
-  part(serverBenchmark, {
-    rounds: settings.rounds,
-    seconds: settings.seconds,
-    warmupSeconds: settings.warmupSeconds,
-    pipelineDeliveries: settings.serverPipeline,
-    otherScripts: beforeServer ? { before: beforeServer } : {},
-  }),
-  part(ackBenchmark, { rounds: settings.rounds, seconds: settings.seconds, warmupSeconds: settings.warmupSeconds }),
-  part(scaleBenchmark, { seconds: settings.scaleSeconds, smoke }),
-  part(pipelineBenchmark, {
-    rounds: settings.rounds,
-    redisDeliveries: settings.pipelineRedis,
-    postgresDeliveries: settings.pipelinePostgres,
-  }),
-  part(enqueueBenchmark, { rounds: settings.rounds, deliveries: settings.enqueueDeliveries }),
-  part(parseBenchmark, { rounds: settings.parseRounds, calls: settings.parseCalls }),
-  part(replicasBenchmark, {
-    rounds: settings.rounds,
-    seconds: settings.seconds,
-    warmupSeconds: settings.warmupSeconds,
-  }),
-  part(tracingBenchmark, {
-    kinds: smoke ? ['sdk-memory'] : ['sdk-memory', 'sdk-redis'],
-    rounds: settings.tracingRounds,
-    seconds: settings.tracingSeconds,
-    warmupSeconds: settings.warmupSeconds,
-    baselineDir: process.env.ACADLE_BENCH_BASELINE,
-  }),
+const BENCHMARKS: BenchmarkPart[] = [
+  serverBenchmark,
+  ackBenchmark,
+  scaleBenchmark,
+  pipelineBenchmark,
+  enqueueBenchmark,
+  parseBenchmark,
+  replicasBenchmark,
+  tracingBenchmark,
 ];
+
+const option = (name: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+const only = option('only');
+const options: RunOptions = {
+  smoke: process.argv.includes('--smoke'),
+  beforeServer: option('before-server'),
+  baselineDir: process.env.ACADLE_BENCH_BASELINE,
+};
 
 async function main() {
   const startedAt = Date.now();
   const selected = BENCHMARKS.filter((benchmark) => only === undefined || benchmark.id === only);
   if (selected.length === 0) {
-    const ids: BenchmarkId[] = BENCHMARKS.map((benchmark) => benchmark.id);
-    throw new Error(`--only=${only}: no such benchmark (${ids.join(', ')})`);
+    throw new Error(`--only=${only}: no such benchmark (${BENCHMARKS.map((benchmark) => benchmark.id).join(', ')})`);
   }
   const redisServer = await startRedis();
   const postgresServer = await startPostgres();
   const redis = { redis: redisServer.url };
   const postgres = { postgres: { ...postgresServer.connection, migrate: true } };
   const ackServers = createAckServerPool(redis, postgres);
-  const sections = emptySections();
+  // Every section is written, empty for the parts that did not run.
+  const sections: Sections = Object.fromEntries(
+    BENCHMARKS.flatMap((benchmark) => benchmark.sections.map((name) => [name, []])),
+  );
+  const settings: Record<string, unknown> = {};
+  const targets: Target[] = [];
   try {
     for (const [index, benchmark] of selected.entries()) {
-      Object.assign(sections, await benchmark.run({ redis, postgres, ackServers }));
+      const result = await benchmark.run({ redis, postgres, ackServers }, options);
+      settings[benchmark.id] = result.settings;
+      Object.assign(sections, result.sections);
+      targets.push(...result.targets);
       // The ack servers stay up only into the next part that measures them too (ack, then scale).
       if (!selected[index + 1]?.usesAckServers) ackServers.stop();
     }
-    const targets = checkTargets(sections);
     printTable(
       'Targets',
       targets.map((entry) => ({ ...entry, met: entry.met ? 'met' : 'MISSED' })),
     );
-    const name = smoke ? 'smoke.json' : only ? `only-${only}.json` : 'latest.json';
-    const { file, durationSeconds } = writeReport(name, { smoke, settings, sections, targets, startedAt });
+    const name = options.smoke ? 'smoke.json' : only ? `only-${only}.json` : 'latest.json';
+    const { file, durationSeconds } = writeReport(name, {
+      smoke: options.smoke,
+      settings,
+      sections,
+      targets,
+      startedAt,
+    });
     console.log(`\nWritten to ${file} (${durationSeconds} s)`);
   } finally {
     ackServers.stop();

@@ -1,12 +1,12 @@
 // pnpm bench --only=scale — four of the ack servers under other loads: payload sizes (1, 16, 256 KiB)
 // and connection counts (1, 10, 50, 200), one run per cell.
 import { ACK_SERVER_LABELS } from './ack-server-kinds.js';
-import type { Benchmark } from './benchmark.js';
+import { defineBenchmark } from './benchmark.js';
 import { load } from './load.js';
 import { printTable } from './print-table.js';
 import type { AckServer } from './start-ack-server.js';
 
-export interface ScaleSettings {
+interface ScaleSettings {
   seconds: number;
   /** Two cells only: the smoke run only checks that every part still runs. */
   smoke: boolean;
@@ -38,15 +38,15 @@ async function measureScale(servers: AckServer[], settings: ScaleSettings) {
   return rows;
 }
 
-export type ScaleRow = Awaited<ReturnType<typeof measureScale>>[number];
-
-export const scaleBenchmark: Benchmark<ScaleSettings, { scale: ScaleRow[] }> = {
+export const scaleBenchmark = defineBenchmark({
   id: 'scale',
+  sections: ['scale'],
   usesAckServers: true,
+  settings: ({ smoke }): ScaleSettings => ({ seconds: smoke ? 1 : 3, smoke }),
   async run(context, settings) {
     const servers = (await context.ackServers.servers()).filter((server) => SCALED_KINDS.includes(server.kind));
     const scale = await measureScale(servers, settings);
     printTable(`Scale: one ${settings.seconds} s run per cell`, scale);
     return { scale };
   },
-};
+});

@@ -4,7 +4,8 @@
 // one run (the machine is shared and noisy: only same-run ratios mean anything).
 import { join } from 'node:path';
 import type { AckServerKind } from './ack-server-kinds.js';
-import type { Benchmark } from './benchmark.js';
+import { alternatingRounds } from './bench-settings.js';
+import { defineBenchmark } from './benchmark.js';
 import { load } from './load.js';
 import { median } from './measure.js';
 import { printTable } from './print-table.js';
@@ -21,7 +22,7 @@ const MODE_LABELS: Record<TracingMode, string> = {
   'always-on': 'SDK registered, always on',
 };
 
-export interface TracingSettings {
+interface TracingSettings {
   /** The MemoryQueue kind, and the Redis kind in a full run. */
   kinds: readonly ('sdk-memory' | 'sdk-redis')[];
   rounds: number;
@@ -82,10 +83,17 @@ async function measureTracing(redis: object, bench: TracingSettings) {
   return rows;
 }
 
-export type TracingRow = Awaited<ReturnType<typeof measureTracing>>[number];
-
-export const tracingBenchmark: Benchmark<TracingSettings, { tracing: TracingRow[] }> = {
+export const tracingBenchmark = defineBenchmark({
   id: 'tracing',
+  sections: ['tracing'],
+  settings: ({ smoke, baselineDir }): TracingSettings => ({
+    kinds: smoke ? ['sdk-memory'] : ['sdk-memory', 'sdk-redis'],
+    // Many short alternating rounds: the servers compared see the same slices of the machine's load.
+    rounds: smoke ? 1 : 9,
+    seconds: smoke ? 1 : 2,
+    warmupSeconds: alternatingRounds(smoke).warmupSeconds,
+    baselineDir,
+  }),
   async run(context, settings) {
     const tracing = await measureTracing(context.redis, settings);
     printTable(
@@ -94,4 +102,4 @@ export const tracingBenchmark: Benchmark<TracingSettings, { tracing: TracingRow[
     );
     return { tracing };
   },
-};
+});

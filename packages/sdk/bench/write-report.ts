@@ -1,15 +1,21 @@
-// bench/results/<name>.json: the machine, the settings, every figure and the targets of one run.
+// bench/results/<name>.json: the machine, each part's settings, every figure and the targets of one run.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import type { BenchSettings } from './bench-settings.js';
-import type { Target } from './check-targets.js';
-import type { ReportSections } from './report-sections.js';
+import type { Sections } from './benchmark.js';
+import type { Target } from './target.js';
 
 /** Writes the report as bench/results/`name` and returns its path and the run's duration. */
 export function writeReport(
   name: string,
-  run: { smoke: boolean; settings: BenchSettings; sections: ReportSections; targets: Target[]; startedAt: number },
+  run: {
+    smoke: boolean;
+    /** By part id. */
+    settings: Record<string, unknown>;
+    sections: Sections;
+    targets: Target[];
+    startedAt: number;
+  },
 ): { file: string; durationSeconds: number } {
   const report = {
     date: new Date().toISOString(),
