@@ -40,6 +40,9 @@ const options: RunOptions = {
 
 async function main() {
   const startedAt = Date.now();
+  const names = BENCHMARKS.flatMap((benchmark) => [`--only=${benchmark.id}`, ...benchmark.sections]);
+  const repeated = names.find((name, index) => names.indexOf(name) !== index);
+  if (repeated) throw new Error(`two benchmarks share ${repeated}: each needs its own id and sections`);
   const selected = BENCHMARKS.filter((benchmark) => only === undefined || benchmark.id === only);
   if (selected.length === 0) {
     throw new Error(`--only=${only}: no such benchmark (${BENCHMARKS.map((benchmark) => benchmark.id).join(', ')})`);
