@@ -12,6 +12,8 @@ export interface ReferenceServer {
   kind: string;
   port: number;
   child: ChildProcess;
+  /** Its DATA_DIR (the embedded PostgreSQL's, on the default). */
+  dataDir: string;
   /** Resident memory, handlers run so far and deliveries not yet processed, from the server's own /metrics. */
   stats(): Promise<{ rss: number; processed: number; backlog: number }>;
   /**
@@ -76,6 +78,7 @@ export async function startReferenceServer(
     kind,
     port,
     child,
+    dataDir,
     async stats() {
       const text = await (await fetch(`${base}/metrics`)).text();
       return {

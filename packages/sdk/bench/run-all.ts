@@ -9,10 +9,12 @@ import { ackBenchmark } from './ack.bench.js';
 import { createAckServerPool } from './ack-server-pool.js';
 import type { BenchmarkPart, RunOptions, Sections } from './benchmark.js';
 import { enqueueBenchmark } from './enqueue.bench.js';
+import { historyBenchmark } from './history.bench.js';
 import { parseBenchmark } from './parse.bench.js';
 import { pipelineBenchmark } from './pipeline.bench.js';
 import { printTable } from './print-table.js';
 import { replicasBenchmark } from './replicas.bench.js';
+import { saturationBenchmark } from './saturation.bench.js';
 import { scaleBenchmark } from './scale.bench.js';
 import { serverBenchmark } from './server.bench.js';
 import type { Target } from './target.js';
@@ -21,6 +23,8 @@ import { writeReport } from './write-report.js';
 
 const BENCHMARKS: BenchmarkPart[] = [
   serverBenchmark,
+  saturationBenchmark,
+  historyBenchmark,
   ackBenchmark,
   scaleBenchmark,
   pipelineBenchmark,

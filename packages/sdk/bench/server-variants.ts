@@ -22,8 +22,8 @@ export function serverVariants(settings: ServerSettings, redisUrl: string) {
     // What acknowledgements-first (ROLE=all) is worth: the default without it.
     {
       id: 'embedded-no-yield',
-      label: 'embedded default with PROCESSING_YIELD_MS=0',
-      env: { PROCESSING_YIELD_MS: '0' },
+      label: 'embedded default with PROCESSING_SHARE=1 (never held)',
+      env: { PROCESSING_SHARE: '1' },
     },
   ];
   for (const [name, script] of Object.entries(settings.otherScripts)) {

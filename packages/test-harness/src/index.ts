@@ -1,3 +1,4 @@
+export { runningEmbeddedDatabase } from 'acadle-webhooks-embedded-database/process';
 export {
   type RedisCluster,
   redisCli,
