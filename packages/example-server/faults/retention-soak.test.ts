@@ -3,10 +3,14 @@
 // the retention, are measured apart), nothing acknowledged is lost or processed twice, and a
 // repeat of a delivery whose job was removed is still a duplicate. Loopback only; bounded rounds.
 import { createEvent } from 'acadle-webhooks/testing';
-import { runningEmbeddedDatabase } from 'acadle-webhooks-embedded-database/process';
-import { startRedis, waitFor } from 'acadle-webhooks-test-harness';
-import { Redis } from 'ioredis';
-import pg from 'pg';
+import {
+  postgresSizes,
+  redisSizes,
+  runningEmbeddedDatabase,
+  type StoreSizes,
+  startRedis,
+  waitFor,
+} from 'acadle-webhooks-test-harness';
 import type { ServerProcess } from '../test/server-process.js';
 import { acknowledgedIds, cleanupAfterEach, path, record, startSender, TOKEN } from './fault-harness.js';
 
@@ -21,55 +25,9 @@ const PER_ROUND = 800;
 const RETENTION_SECONDS = 2;
 const RETENTION = `${RETENTION_SECONDS}s`;
 
-/** What a store holds: the bytes retention bounds, and the dedupe keys apart (kept for the 7-day dedupe window). */
-interface Stored {
-  bytes: number;
-  dedupeBytes: number;
-}
-
-/** BullMQ's tables (data, indexes, TOAST) in the embedded PostgreSQL of `dataDir`, the dedupe table apart. */
-async function embeddedTables(dataDir: string): Promise<Stored> {
-  const connection = runningEmbeddedDatabase(dataDir);
-  if (!connection) throw new Error('the embedded PostgreSQL is not running');
-  const client = new pg.Client(connection);
-  await client.connect();
-  try {
-    const { rows } = await client.query(
-      `SELECT COALESCE(SUM(pg_total_relation_size(c.oid)) FILTER (WHERE c.relname <> 'dedup'), 0)::bigint AS bytes,
-              COALESCE(SUM(pg_total_relation_size(c.oid)) FILTER (WHERE c.relname = 'dedup'), 0)::bigint AS dedupe
-         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = 'bullmq' AND c.relkind = 'r'`,
-    );
-    return { bytes: Number(rows[0].bytes), dedupeBytes: Number(rows[0].dedupe) };
-  } finally {
-    await client.end();
-  }
-}
-
-/** Redis `used_memory`, less what the dedupe keys take (`MEMORY USAGE` of each), which is reported apart. */
-async function redisMemory(port: number): Promise<Stored> {
-  const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true });
-  await client.connect();
-  try {
-    let dedupeBytes = 0;
-    let cursor = '0';
-    do {
-      const [next, keys] = await client.scan(cursor, 'MATCH', 'bull:acadle-webhooks:de:*', 'COUNT', 1000);
-      cursor = next;
-      const pipeline = client.pipeline();
-      for (const key of keys) pipeline.memory('USAGE', key);
-      for (const [, usage] of (await pipeline.exec()) ?? []) dedupeBytes += Number(usage);
-    } while (cursor !== '0');
-    const used = Number(/used_memory:(\d+)/.exec(await client.info('memory'))?.[1]);
-    return { bytes: used - dedupeBytes, dedupeBytes };
-  } finally {
-    client.disconnect();
-  }
-}
-
 /** Sends `ROUNDS` rounds of unique deliveries, each processed before the next; stored bytes after each. */
-async function soak(target: ServerProcess, stored: () => Promise<Stored>) {
-  const bytes: Stored[] = [];
+async function soak(target: ServerProcess, stored: () => Promise<StoreSizes>) {
+  const bytes: StoreSizes[] = [];
   const sent: string[][] = [];
   let acknowledged = 0;
   for (let round = 0; round < ROUNDS; round += 1) {
@@ -110,16 +68,16 @@ function check(scenario: string, outcome: Awaited<ReturnType<typeof soak>>) {
     answered503: 0,
     recoverySeconds: null,
   });
-  const dedupePerDelivery = Math.round((bytes[ROUNDS - 1] as Stored).dedupeBytes / (ROUNDS * PER_ROUND));
+  const dedupePerDelivery = Math.round((bytes[ROUNDS - 1] as StoreSizes).dedupeBytes / (ROUNDS * PER_ROUND));
   console.log(
     `${scenario}: stored bytes after each round ${bytes.map((round) => round.bytes).join(', ')}; dedupe keys ${bytes.map((round) => round.dedupeBytes).join(', ')} (${dedupePerDelivery} bytes a delivery, for the dedupe window)`,
   );
   expect(unique.size).toBe(acknowledged);
   expect(processedLines.length).toBe(unique.size);
   expect(retries.every((answer) => answer.status === 200 && answer.duplicate === true)).toBe(true);
-  expect((bytes[ROUNDS - 1] as Stored).bytes).toBeLessThanOrEqual((bytes[1] as Stored).bytes * 1.3);
+  expect((bytes[ROUNDS - 1] as StoreSizes).bytes).toBeLessThanOrEqual((bytes[1] as StoreSizes).bytes * 1.3);
   // The dedupe keys are not removed with the jobs: they must outlive them (the duplicates above).
-  expect((bytes[ROUNDS - 1] as Stored).dedupeBytes).toBeGreaterThan((bytes[1] as Stored).dedupeBytes);
+  expect((bytes[ROUNDS - 1] as StoreSizes).dedupeBytes).toBeGreaterThan((bytes[1] as StoreSizes).dedupeBytes);
 }
 
 describe('retention soak', () => {
@@ -129,7 +87,14 @@ describe('retention soak', () => {
       RETENTION_PROCESSED: RETENTION,
       RETENTION_DEAD_LETTERS: RETENTION,
     });
-    check('10a. retention soak, embedded default', await soak(target, () => embeddedTables(target.dataDir)));
+    check(
+      '10a. retention soak, embedded default',
+      await soak(target, () => {
+        const connection = runningEmbeddedDatabase(target.dataDir);
+        if (!connection) throw new Error('the embedded PostgreSQL is not running');
+        return postgresSizes(connection);
+      }),
+    );
   });
 
   it(`10b. Redis, ${ROUNDS} rounds of ${PER_ROUND} with a ${RETENTION} retention: used_memory flat, none lost or twice, late repeats duplicates`, async () => {
@@ -141,6 +106,6 @@ describe('retention soak', () => {
       RETENTION_PROCESSED: RETENTION,
       RETENTION_DEAD_LETTERS: RETENTION,
     });
-    check('10b. retention soak, Redis', await soak(target, () => redisMemory(store.port)));
+    check('10b. retention soak, Redis', await soak(target, () => redisSizes(store.port, 'acadle-webhooks')));
   });
 });

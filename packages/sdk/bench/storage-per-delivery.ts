@@ -4,19 +4,19 @@
 // apart). Real redis-server and embedded PostgreSQL on loopback; bounded by N.
 import { createProcessor, silentLogger } from 'acadle-webhooks';
 import { createEvent } from 'acadle-webhooks/testing';
-import { startPostgres, startRedis, waitFor } from 'acadle-webhooks-test-harness';
-import { Redis } from 'ioredis';
-import pg from 'pg';
+import {
+  postgresSizes,
+  redisSizes,
+  type StoreSizes,
+  startPostgres,
+  startRedis,
+  waitFor,
+} from 'acadle-webhooks-test-harness';
 import { BullMQQueue, createBullMQWorker } from '../src/queue/bullmq/index.js';
 
 const COUNT = Number(process.argv.find((arg) => arg.startsWith('--count='))?.slice(8) ?? 10_000);
 
-interface Sizes {
-  stored: number;
-  dedupe: number;
-}
-
-async function measure(connection: object, size: () => Promise<Sizes>) {
+async function measure(connection: object, size: () => Promise<StoreSizes>) {
   const queue = new BullMQQueue({ ...connection, queueName: 'storage', logger: silentLogger } as never);
   const empty = await size();
   const deliveries = Array.from({ length: COUNT }, () => {
@@ -45,50 +45,25 @@ async function measure(connection: object, size: () => Promise<Sizes>) {
   const processed = await size();
   await queue.close();
   const bodyBytes = deliveries.reduce((sum, delivery) => sum + Buffer.byteLength(delivery.body), 0) / COUNT;
-  const per = (after: Sizes, key: keyof Sizes) => Math.round((after[key] - empty[key]) / COUNT);
+  const per = (after: StoreSizes, key: keyof StoreSizes) => Math.round((after[key] - empty[key]) / COUNT);
   return {
     deliveries: COUNT,
     bodyBytes: Math.round(bodyBytes),
-    waitingBytesPerDelivery: per(waiting, 'stored'),
-    processedBytesPerDelivery: per(processed, 'stored'),
-    dedupeBytesPerDelivery: per(processed, 'dedupe'),
+    waitingBytesPerDelivery: per(waiting, 'bytes'),
+    processedBytesPerDelivery: per(processed, 'bytes'),
+    dedupeBytesPerDelivery: per(processed, 'dedupeBytes'),
   };
 }
 
 async function main() {
   const redis = await startRedis();
-  const client = new Redis({ host: '127.0.0.1', port: redis.port });
-  const redisSizes = async (): Promise<Sizes> => {
-    let dedupe = 0;
-    let cursor = '0';
-    do {
-      const [next, keys] = await client.scan(cursor, 'MATCH', 'bull:storage:de:*', 'COUNT', 1000);
-      cursor = next;
-      const pipeline = client.pipeline();
-      for (const key of keys) pipeline.memory('USAGE', key);
-      for (const [, usage] of (await pipeline.exec()) ?? []) dedupe += Number(usage);
-    } while (cursor !== '0');
-    const used = Number(/used_memory:(\d+)/.exec(await client.info('memory'))?.[1]);
-    return { stored: used - dedupe, dedupe };
-  };
-  const onRedis = await measure({ redis: redis.url }, redisSizes);
-  client.disconnect();
+  const onRedis = await measure({ redis: redis.url }, () => redisSizes(redis.port, 'storage'));
   await redis.stop();
 
   const postgres = await startPostgres();
-  const database = new pg.Client(postgres.connection);
-  await database.connect();
-  const postgresSizes = async (): Promise<Sizes> => {
-    const { rows } = await database.query(
-      `SELECT COALESCE(SUM(pg_total_relation_size(c.oid)) FILTER (WHERE c.relname <> 'dedup'), 0)::bigint AS stored,
-              COALESCE(SUM(pg_total_relation_size(c.oid)) FILTER (WHERE c.relname = 'dedup'), 0)::bigint AS dedupe
-         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = 'bullmq' AND c.relkind = 'r'`,
-    );
-    return { stored: Number(rows[0]?.stored ?? 0), dedupe: Number(rows[0]?.dedupe ?? 0) };
-  };
-  const onPostgres = await measure({ postgres: { ...postgres.connection, migrate: true } }, postgresSizes);
-  await database.end();
+  const onPostgres = await measure({ postgres: { ...postgres.connection, migrate: true } }, () =>
+    postgresSizes(postgres.connection),
+  );
   await postgres.stop();
   console.log(JSON.stringify({ redis: onRedis, postgres: onPostgres }, null, 2));
 }

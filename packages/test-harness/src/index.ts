@@ -14,4 +14,5 @@ export {
   startPostgres,
   startRedis,
 } from './services.js';
+export { postgresSizes, redisSizes, type StoreSizes } from './store-sizes.js';
 export { waitFor } from './wait-for.js';
