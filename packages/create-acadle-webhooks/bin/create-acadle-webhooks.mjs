@@ -144,16 +144,22 @@ renameSync(join(target, '_dockerignore'), join(target, '.dockerignore'));
 const pkg = JSON.parse(readFileSync(join(target, '_package.json'), 'utf8'));
 rmSync(join(target, '_package.json'));
 pkg.name = name;
+// The template's own range, `^<version>` (scripts/build-template.mjs), names the version it was generated from.
+const templateSdkVersion = pkg.dependencies['acadle-webhooks'].replace(/^\^/, '');
 pkg.dependencies['acadle-webhooks'] = sdkSpec(options.sdk, pkg.dependencies['acadle-webhooks']);
 if (pm !== 'pnpm') delete pkg.pnpm;
 writeFileSync(join(target, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
 
 const backend = BACKENDS[options.backend];
 writeFileSync(join(target, '.env.example'), `${backend.env}${COMMON_ENV}`);
+// template/README.md is a tracked file with {{PLACEHOLDERS}}; nothing else in the template has any.
 const readme = readFileSync(join(target, 'README.md'), 'utf8')
   .replaceAll('{{NAME}}', name)
   .replaceAll('{{PM}}', pm)
+  .replaceAll('{{SDK_VERSION}}', templateSdkVersion)
   .replace('{{BACKEND}}', backend.readme);
+const unfilled = readme.match(/\{\{[A-Z_]+\}\}/);
+if (unfilled) fail(`template README.md has a placeholder this version does not fill: ${unfilled[0]}`);
 writeFileSync(join(target, 'README.md'), readme);
 
 const shown = relative(process.cwd(), target) || '.';

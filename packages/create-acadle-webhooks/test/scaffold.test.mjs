@@ -1,12 +1,13 @@
 // The scaffold as a user gets it: SDK tarball + template, the CLI, npm install, npm test, build, start,
-// one documented delivery end to end, graceful stop. Run with `node --test test/scaffold.test.mjs`.
+// one documented delivery end to end, graceful stop. Run with `node --import tsx --test test/scaffold.test.mjs`
+// (the shared test harness is TypeScript).
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { freePort, startRedis } from 'acadle-webhooks-test-harness';
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const sdkDir = resolve(packageDir, '..', 'sdk');
@@ -206,25 +207,8 @@ async function runOnRedis(project) {
     .filter((line) => line && !/^Only in .*acadle-receiver: (node_modules|dist|\.data|package-lock\.json)$/.test(line));
   assert.deepEqual(onlyInstalled, [], 'the redis project differs in more than its .env.example and README');
 
-  const redisPort = await freePort();
-  const redisDir = mkdtempSync(join(tmp, 'redis-'));
-  const redis = spawn(
-    'redis-server',
-    ['--port', String(redisPort), '--bind', '127.0.0.1', '--dir', redisDir, '--save', '', '--appendonly', 'yes'],
-    { stdio: 'ignore' },
-  );
+  const redis = await startRedis();
   try {
-    await until(
-      10_000,
-      () =>
-        new Promise((resolveOpen) => {
-          const socket = createConnection(redisPort, '127.0.0.1', () => {
-            socket.end();
-            resolveOpen(true);
-          }).once('error', () => resolveOpen(false));
-        }),
-      () => 'redis-server did not start',
-    );
     const port = await freePort();
     // node itself, as the Dockerfile and systemd run it: \`npm start\` exits at once on SIGTERM, without
     // passing it on (seen here with npm 11), so a process manager must not stop the server through npm.
@@ -234,7 +218,7 @@ async function runOnRedis(project) {
         ...cleanEnv,
         PORT: String(port),
         HOST: '127.0.0.1',
-        REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+        REDIS_URL: redis.url,
         WEBHOOK_TOKENS: TOKEN,
         LOG_PRETTY: '0',
       },
@@ -286,7 +270,7 @@ async function runOnRedis(project) {
       if (server.exitCode === null) process.kill(-server.pid, 'SIGKILL');
     }
   } finally {
-    redis.kill('SIGKILL');
+    await redis.stop();
   }
 }
 
@@ -301,15 +285,4 @@ async function until(ms, check, message) {
     await sleep(250);
   }
   assert.fail(message());
-}
-
-function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolvePort(port));
-    });
-  });
 }

@@ -1,6 +1,6 @@
+import { silentLogger } from '../shared/logger.js';
 import type { Delivery } from './event-queue.js';
 import { MemoryQueue } from './memory-queue.js';
-import { silentLogger } from '../shared/logger.js';
 import { NonRetryableError } from './non-retryable-error.js';
 
 const delivery = (id: string): Delivery => ({

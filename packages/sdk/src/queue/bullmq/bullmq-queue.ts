@@ -163,7 +163,11 @@ export class BullMQQueue implements EventQueue {
       const name = options.queueName ?? DEFAULT_QUEUE_NAME;
       // Typed as the Redis queue: the methods used here have the same shape on both backends.
       this.#rebuild = () =>
-        new bullmq.Queue(name, { connection: postgres, ...QUEUE_OPTIONS }, bullmq.createPostgresBackend) as unknown as Queue;
+        new bullmq.Queue(
+          name,
+          { connection: postgres, ...QUEUE_OPTIONS },
+          bullmq.createPostgresBackend,
+        ) as unknown as Queue;
       this.#queue = this.#rebuild();
     }
     this.#listen(this.#queue);
