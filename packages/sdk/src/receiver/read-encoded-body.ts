@@ -200,6 +200,10 @@ export async function readEncodedBody(
     if (failure.cause !== undefined) throw failure.cause;
     if (error instanceof ReceiverError) throw error;
     const listed = [...codings].reverse().join(', ');
-    throw new ReceiverError('invalid_encoding', `Body is not valid ${listed}${detail(error)}`, { cause: error });
+    // The rest of the body is left unread, as for a body too large: the connection closes.
+    throw new ReceiverError('invalid_encoding', `Body is not valid ${listed}${detail(error)}`, {
+      cause: error,
+      headers: { connection: 'close' },
+    });
   }
 }
