@@ -115,12 +115,13 @@ export function processedIds(server: ServerProcess): string[] {
 export async function post(
   server: ServerProcess,
   path: string,
-  body: string,
+  body: string | Uint8Array<ArrayBuffer>,
+  headers: Record<string, string> = {},
 ): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`${server.url}${path}`, {
     method: 'POST',
     body,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
   });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : {} };

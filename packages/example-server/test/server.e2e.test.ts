@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { createEvent, fixtures } from 'acadle-webhooks/testing';
 import { startPostgres, waitFor } from 'acadle-webhooks-test-harness';
 import { CLI, e2eResources, metric, postAllFixtures, TOKEN } from './e2e.js';
@@ -54,6 +55,22 @@ describe('the reference server', () => {
       status: 401,
     });
     expect(JSON.stringify(target.logs)).not.toContain(TOKEN);
+  });
+
+  it('takes a delivery sent with Content-Encoding: gzip (as by a compressing proxy), and processes it decoded', async () => {
+    const target = await server({ QUEUE_BACKEND: 'memory', WEBHOOK_TOKENS: TOKEN });
+    const body = JSON.stringify({ ...JSON.parse(fixtures.user_registered), id: 'gzip-1' });
+    const stored = await post(target, `/webhooks/acadle/${TOKEN}`, gzipSync(body), { 'content-encoding': 'gzip' });
+    expect(stored).toEqual({ status: 200, body: { received: true, id: 'gzip-1', duplicate: false } });
+    await waitFor('the gzip delivery processed', () => processedIds(target).includes('gzip-1'));
+    const unknown = await post(target, `/webhooks/acadle/${TOKEN}`, body, { 'content-encoding': 'compress' });
+    expect(unknown).toEqual({
+      status: 415,
+      body: {
+        error: 'unsupported_encoding',
+        message: 'Content-Encoding "compress" is not supported: send gzip, deflate, br or identity',
+      },
+    });
   });
 
   it('logs "event failed" for each failed attempt, retries, then processes once the sink is back', async () => {

@@ -42,6 +42,7 @@ export {
 export { type BasicCredentials, createBasicAuthCheck } from './receiver/basic-auth.js';
 export type { AuthOptions, NetworkOptions } from './receiver/create-authenticator.js';
 export { createReceiver, type ReceiverOptions } from './receiver/create-receiver.js';
+export type { ByteTransform, ContentCoding, Decompress, DecompressFormat } from './receiver/decompress.js';
 export type { Receiver, ReceiverRequest } from './receiver/receiver.js';
 export { ReceiverError, type ReceiverErrorCode } from './receiver/receiver-error.js';
 export { type AdapterOptions, type ReceiverSource, receiverFrom } from './receiver/receiver-from.js';

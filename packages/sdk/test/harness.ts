@@ -1,4 +1,6 @@
-import type { RequestListener } from 'node:http';
+import http, { type RequestListener } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { constants, createGzip, gzipSync } from 'node:zlib';
 import { getRequestListener } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import {
@@ -95,3 +97,63 @@ export const hangingQueue: EventQueue = {
   enqueue: () => new Promise(() => {}),
   close: async () => {},
 };
+
+/**
+ * A gzip body that inflates to `inflatedBytes` (a JSON envelope whose string runs on in spaces),
+ * compressed as it is made, never held inflated. gzip inflates at most about 1032:1, so 100 MB
+ * take about 100 KB; `layers: 2` gzips that again (`Content-Encoding: gzip, gzip`), to under 1 KB.
+ */
+export async function gzipBomb(inflatedBytes: number, layers: 1 | 2 = 1): Promise<Buffer> {
+  const gzip = createGzip({ level: constants.Z_BEST_COMPRESSION });
+  const chunks: Buffer[] = [];
+  gzip.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const ended = new Promise((resolve) => gzip.once('end', resolve));
+  const head = '{"id":"bomb","type":"user_registered","data":"';
+  gzip.write(head);
+  const block = Buffer.alloc(1024 * 1024, 0x20);
+  for (let written = head.length; written < inflatedBytes; written += block.length) {
+    const piece = block.subarray(0, Math.min(block.length, inflatedBytes - written));
+    if (!gzip.write(piece)) await new Promise((resolve) => gzip.once('drain', resolve));
+  }
+  gzip.end('"}');
+  await ended;
+  const once = Buffer.concat(chunks);
+  return layers === 1 ? once : gzipSync(once, { level: constants.Z_BEST_COMPRESSION });
+}
+
+/**
+ * POSTs `body` to `app` on loopback with plain `node:http`, resolving on the answer's headers and
+ * body; an answer that closes the connection while the body is still being sent is still read.
+ */
+export async function postRaw(
+  app: RequestListener,
+  path: string,
+  body: Uint8Array,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string }> {
+  const server = http.createServer(app).listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as AddressInfo;
+  try {
+    return await new Promise((resolve, reject) => {
+      const client = http.request({ port, host: '127.0.0.1', method: 'POST', path, headers });
+      let answered = false;
+      client.on('response', (response) => {
+        answered = true;
+        let text = '';
+        response.setEncoding('utf8').on('data', (chunk: string) => {
+          text += chunk;
+        });
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+        response.on('error', reject);
+      });
+      client.on('error', (error) => {
+        if (!answered) reject(error);
+      });
+      client.end(body);
+    });
+  } finally {
+    server.close();
+    server.closeAllConnections();
+  }
+}

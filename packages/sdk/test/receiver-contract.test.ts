@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { type EventQueue, MemoryQueue, NonRetryableError, parseEvent, type Receiver } from 'acadle-webhooks';
 import { createEvent, fixtures } from 'acadle-webhooks/testing';
 import express from 'express';
@@ -7,18 +8,25 @@ import request from 'supertest';
 import { createExpressMiddleware } from '../src/adapters/express/index.js';
 import { createNodeHandler } from '../src/adapters/node/index.js';
 import { createFetchHandler } from '../src/adapters/web/index.js';
+import { webDecompress } from '../src/receiver/web-decompress.js';
 import {
   type AppOptions,
   createApp as createAdapterApp,
+  gzipBomb,
   hangingQueue,
   OTHER_TOKEN,
   PATH,
+  postRaw,
   recordingProcessor,
   TOKEN,
   unreachableQueue,
 } from './harness.js';
 
 const url = `${PATH}/${TOKEN}`;
+
+// The web adapter decodes with the runtime's DecompressionStream, which has brotli on some runtimes only
+// (not on Node.js 20); the Node.js adapters decode with node:zlib, which always has it.
+const webHasBrotli = webDecompress('br') !== undefined;
 
 describe.each(['express', 'node', 'web'] as const)('the status contract of the %s adapter', (adapter) => {
   const createApp = (options: AppOptions = {}) => createAdapterApp({ adapter, ...options });
@@ -246,6 +254,122 @@ describe.each(['express', 'node', 'web'] as const)('the status contract of the %
     expect(written).toBeLessThan(64 * 1024 * 1024);
   });
 
+  describe('compressed bodies', () => {
+    const identity = (bytes: Uint8Array) => bytes;
+    it.each([
+      ['gzip', gzipSync],
+      ['x-gzip', gzipSync],
+      ['GZIP', gzipSync],
+      ['deflate', deflateSync],
+      ['deflate', deflateRawSync],
+      ['br', brotliCompressSync],
+      ['identity', identity],
+      ['gzip, gzip', (bytes: Uint8Array) => gzipSync(gzipSync(bytes))],
+    ])(
+      'stores a body sent as Content-Encoding: %s (%p) decoded, exactly as sent before encoding',
+      async (encoding, encode) => {
+        const { processed, processor } = recordingProcessor();
+        const { app, memoryQueue } = createApp({ queueOptions: { processor } });
+        const body = `${JSON.stringify(createEvent('user_registered', { id: `encoded-${encoding}-${encode.name}` }))}\n`;
+        const response = await postRaw(app, url, encode(Buffer.from(body)), {
+          'content-type': 'application/json',
+          'content-encoding': encoding,
+        });
+        if (encoding === 'br' && adapter === 'web' && !webHasBrotli) {
+          expect(response.status).toBe(415);
+          expect(JSON.parse(response.body)).toEqual({
+            error: 'unsupported_encoding',
+            message: 'Content-Encoding "br" is not supported on this runtime: send gzip, deflate or identity',
+          });
+          return;
+        }
+        expect(response.status).toBe(200);
+        await memoryQueue.idle();
+        expect(processed.map((delivery) => delivery.body)).toEqual([body]);
+      },
+    );
+
+    it.each([
+      ['gzip', 1],
+      ['gzip, gzip', 2],
+    ] as const)(
+      'answers 413 to a %s body that inflates to 100 MB, quickly, without inflating the rest',
+      async (encoding, layers) => {
+        const bomb = await gzipBomb(100 * 1024 * 1024, layers);
+        const { app, memoryQueue } = createApp();
+        const before = process.memoryUsage();
+        const started = performance.now();
+        const response = await postRaw(app, url, bomb, {
+          'content-type': 'application/json',
+          'content-encoding': encoding,
+        });
+        const elapsedMs = performance.now() - started;
+        const after = process.memoryUsage();
+        expect(response.status).toBe(413);
+        expect(JSON.parse(response.body)).toEqual({
+          error: 'payload_too_large',
+          message: 'Body is larger than 1048576 bytes',
+        });
+        // Bounds, not a benchmark (2 shared cores): inflating all 100 MB would take seconds and hold 100 MB.
+        expect(elapsedMs).toBeLessThan(3000);
+        expect(after.heapUsed - before.heapUsed).toBeLessThan(50 * 1024 * 1024);
+        expect(after.rss - before.rss).toBeLessThan(50 * 1024 * 1024);
+        expect(memoryQueue.pending + memoryQueue.processed).toBe(0);
+        if (process.env.ACADLE_REPORT_FIGURES) {
+          const megabytes = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+          console.log(
+            `${adapter} ${encoding}: ${bomb.length} B bomb refused in ${elapsedMs.toFixed(0)} ms, heap +${megabytes(after.heapUsed - before.heapUsed)} MB, rss +${megabytes(after.rss - before.rss)} MB`,
+          );
+        }
+      },
+    );
+
+    it.each(['compress', 'zstd', 'gzip, compress', 'constructor'])(
+      'answers 415 unsupported_encoding to Content-Encoding: %s, storing nothing',
+      async (encoding) => {
+        const { app, memoryQueue } = createApp();
+        const response = await request(app)
+          .post(url)
+          .set('content-type', 'application/json')
+          .set('content-encoding', encoding)
+          .send(fixtures.user_registered)
+          .expect(415);
+        expect(response.body).toEqual({
+          error: 'unsupported_encoding',
+          message: expect.stringMatching(
+            /^Content-Encoding ".+" is not supported: send gzip, deflate, br or identity$/,
+          ),
+        });
+        expect(memoryQueue.pending + memoryQueue.processed).toBe(0);
+      },
+    );
+
+    it.each([
+      ['not gzip at all', Buffer.from(fixtures.user_registered)],
+      ['cut short', gzipSync(fixtures.user_registered).subarray(0, 30)],
+      ['corrupted in the middle', Buffer.from(gzipSync(fixtures.user_registered)).fill(0x55, 12, 40)],
+    ])('answers 400 invalid_encoding to a gzip body that is %s, saying so', async (_, bytes) => {
+      const { app, memoryQueue } = createApp();
+      const response = await postRaw(app, url, bytes, {
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+      });
+      expect(response.status).toBe(400);
+      expect(JSON.parse(response.body)).toEqual({
+        error: 'invalid_encoding',
+        message: expect.stringMatching(/^Body is not valid gzip \(.+\)$/),
+      });
+      expect(memoryQueue.pending + memoryQueue.processed).toBe(0);
+    });
+
+    it('answers 413 to a compressed body over the limit on the wire, whatever it inflates to', async () => {
+      const { app } = createApp({ maxBodyBytes: 1024 });
+      const random = Buffer.from(Array.from({ length: 4096 }, (_, index) => (index * 7919) % 251));
+      const response = await postRaw(app, url, gzipSync(random), { 'content-encoding': 'gzip' });
+      expect(response.status).toBe(413);
+    });
+  });
+
   it.each([
     ['not JSON', 'id=1&type=user_registered', 'invalid_json'],
     ['typographic quotes', fixtures.user_registered.replace('"john Doe"', '“john Doe"'), 'invalid_json'],
@@ -430,6 +554,20 @@ describe('the Express adapter behind body parsers', () => {
         .type('json')
         .send(JSON.stringify(createEvent('user_registered')))
         .expect(200);
+    }
+  });
+
+  it('takes a gzip body that express.json() or express.raw() inflated, without decoding it again', async () => {
+    for (const parser of [express.json(), express.raw({ type: '*/*' })]) {
+      const { processed, processor } = recordingProcessor();
+      const { app, memoryQueue } = createAdapterApp({ before: [parser], queueOptions: { processor } });
+      const response = await postRaw(app, url, gzipSync(fixtures.user_registered), {
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+      });
+      expect(response.status).toBe(200);
+      await memoryQueue.idle();
+      expect(JSON.parse(processed[0]?.body ?? '')).toEqual(JSON.parse(fixtures.user_registered));
     }
   });
 

@@ -4,14 +4,17 @@ import type { Delivery, EventQueue } from '../queue/event-queue.js';
 import { consoleLogger, type Logger } from '../shared/logger.js';
 import { traced } from '../shared/traced.js';
 import { withTimeout } from '../shared/with-timeout.js';
+import { contentCodings } from './content-codings.js';
 import { type AuthOptions, createAuthenticator, type NetworkOptions } from './create-authenticator.js';
 import { type BodyStream, payloadTooLarge, readBody, readWebStream } from './read-body.js';
+import { readEncodedBody } from './read-encoded-body.js';
 import type { Receiver, ReceiverRequest } from './receiver.js';
 import { answer, ReceiverError, respond } from './receiver-error.js';
 import type { ReceiverOutcome } from './receiver-outcome.js';
 import type { ReceiverResponse } from './receiver-response.js';
 import { recordReceiveOutcome } from './record-receive-outcome.js';
 import { redactUrl } from './redact-url.js';
+import { webDecompress } from './web-decompress.js';
 
 /** How to build a receiver. */
 export interface ReceiverOptions extends NetworkOptions {
@@ -20,7 +23,8 @@ export interface ReceiverOptions extends NetworkOptions {
   /** The URL token(s) Acadle must present, or `'none'` to accept anyone (logged as a warning). */
   auth: AuthOptions | 'none';
   /**
-   * Largest body read, in bytes; larger ones are answered 413 without being buffered.
+   * Largest body read, in bytes, on the wire and once decoded (gzip, deflate, br); larger ones are
+   * answered 413 without being buffered or inflated further.
    * @defaultValue 1 MiB
    */
   maxBodyBytes?: number;
@@ -120,10 +124,20 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     }
 
     let body = request.body;
-    if (isStream(body) || isWebStream(body)) {
+    const streamed = isStream(body) || isWebStream(body);
+    // A string or a parsed object was decoded by whoever read it (body-parser inflates); bytes may not be.
+    const codings = streamed || ArrayBuffer.isView(body) ? contentCodings(header(headers['content-encoding'])) : [];
+    if (streamed) {
       const declared = Number(header(headers['content-length']));
       if (declared > maxBodyBytes) throw payloadTooLarge(maxBodyBytes);
-      body = isStream(body) ? await readBody(body, maxBodyBytes) : await readWebStream(body, maxBodyBytes);
+    }
+    if (codings.length > 0) {
+      const encoded = body as BodyStream | ReadableStream<Uint8Array> | ArrayBufferView;
+      body = await readEncodedBody(encoded, codings, request.decompress ?? webDecompress, maxBodyBytes);
+    } else if (isStream(body)) {
+      body = await readBody(body, maxBodyBytes);
+    } else if (isWebStream(body)) {
+      body = await readWebStream(body, maxBodyBytes);
     }
 
     const parsed = parseEnvelope(body);

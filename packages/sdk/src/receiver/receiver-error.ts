@@ -4,7 +4,7 @@ import type { ReceiverResponse } from './receiver-response.js';
 /**
  * Why the receiver did not acknowledge a request, one code per cause. The HTTP status of each:
  * `method_not_allowed` 405; `unauthorized` 401; `forbidden` 403; `payload_too_large` 413;
- * `invalid_json` and `invalid_envelope` 400; `queue_unavailable`, `enqueue_timeout` and
+ * `unsupported_encoding` 415; `invalid_encoding`, `invalid_json` and `invalid_envelope` 400; `queue_unavailable`, `enqueue_timeout` and
  * `internal_error` 503 (the delivery was not stored: Acadle retries it).
  */
 export type ReceiverErrorCode =
@@ -12,6 +12,8 @@ export type ReceiverErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'payload_too_large'
+  | 'unsupported_encoding'
+  | 'invalid_encoding'
   | 'invalid_json'
   | 'invalid_envelope'
   | 'queue_unavailable'
@@ -24,6 +26,8 @@ const STATUS: Record<ReceiverErrorCode, number> = {
   unauthorized: 401,
   forbidden: 403,
   payload_too_large: 413,
+  unsupported_encoding: 415,
+  invalid_encoding: 400,
   invalid_json: 400,
   invalid_envelope: 400,
   queue_unavailable: 503,

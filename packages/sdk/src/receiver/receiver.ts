@@ -1,3 +1,4 @@
+import type { Decompress } from './decompress.js';
 import type { ReceiverResponse } from './receiver-response.js';
 
 /** A request as an adapter hands it over. */
@@ -15,6 +16,11 @@ export interface ReceiverRequest {
   body: unknown;
   /** The peer's address, checked against `allowedIps` (after `trustedProxies`). */
   remoteAddress?: string | undefined;
+  /**
+   * How to decode a body sent with a `Content-Encoding` (gzip, deflate, br). The Node.js adapters
+   * pass `node:zlib`'s decoders. @defaultValue the runtime's `DecompressionStream`, where it has one
+   */
+  decompress?: Decompress | undefined;
 }
 
 /** A framework-neutral webhook receiver; adapters (`acadle-webhooks/express`) translate to and from it. */

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type AdapterOptions, receiverFrom } from 'acadle-webhooks';
 import { loadOpenTelemetry } from '../../shared/load-open-telemetry.js';
 import { DEFAULT_PATH, NOT_FOUND, urlUnderPath } from '../mount-path.js';
+import { nodeDecompress } from '../node-decompress.js';
 
 /** Options of the `node:http` adapter: a receiver's options (or a receiver already built) and where it listens. */
 export type NodeHandlerOptions = AdapterOptions;
@@ -52,6 +53,7 @@ export function createNodeHandler(options: NodeHandlerOptions): NodeHandler {
       headers: request.headers,
       body: request,
       remoteAddress: request.socket.remoteAddress,
+      decompress: nodeDecompress,
     });
     response.writeHead(answer.status, answer.headers).end(answer.body);
     return true;
