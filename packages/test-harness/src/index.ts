@@ -14,5 +14,5 @@ export {
   startPostgres,
   startRedis,
 } from './services.js';
-export { postgresSizes, redisSizes, type StoreSizes } from './store-sizes.js';
+export { postgresSettled, postgresSizes, redisSizes, type StoreSizes } from './store-sizes.js';
 export { waitFor } from './wait-for.js';

@@ -47,3 +47,24 @@ export async function postgresSizes(connection: pg.ClientConfig): Promise<StoreS
     await client.end();
   }
 }
+
+/**
+ * Resolves once autovacuum has caught up with BullMQ's tables (dead rows at most 5 % of the live ones,
+ * plus 100), or after `timeoutMs`: a store measured at rest, not halfway through reclaiming space.
+ */
+export async function postgresSettled(connection: pg.ClientConfig, timeoutMs = 15_000): Promise<void> {
+  const client = new pg.Client(connection);
+  await client.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const { rows } = await client.query(
+        "SELECT COALESCE(SUM(n_dead_tup), 0)::bigint AS dead, COALESCE(SUM(n_live_tup), 0)::bigint AS live FROM pg_stat_user_tables WHERE schemaname = 'bullmq'",
+      );
+      if (Number(rows[0]?.dead) <= Number(rows[0]?.live) * 0.05 + 100) return;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } finally {
+    await client.end();
+  }
+}
