@@ -34,6 +34,7 @@ export type {
 } from './queue/event-queue.js';
 export { type DeadLetter, MemoryQueue, type MemoryQueueOptions } from './queue/memory-queue.js';
 export { NonRetryableError } from './queue/non-retryable-error.js';
+export type { QueueStats } from './queue/queue-stats.js';
 export {
   DEFAULT_RETENTION_DEAD_LETTERS_MS,
   DEFAULT_RETENTION_PROCESSED_MS,

@@ -2,8 +2,10 @@ import { consoleLogger, type Logger } from '../shared/logger.js';
 import { withTimeout } from '../shared/with-timeout.js';
 import type { Delivery, DeliveryProcessor, EnqueueResult, EventQueue } from './event-queue.js';
 import { NonRetryableError } from './non-retryable-error.js';
+import { type QueueStats, toQueueStats } from './queue-stats.js';
 import { type RetentionOptions, resolveRetention } from './retention.js';
 import { captureTraceContext, continueTrace, type TraceContext } from './trace-context.js';
+import { UnfinishedDeliveries } from './unfinished-deliveries.js';
 
 /** How a `MemoryQueue` processes what it holds. */
 export interface MemoryQueueOptions {
@@ -81,6 +83,7 @@ export class MemoryQueue implements EventQueue {
   readonly #active = new Set<Promise<void>>();
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #deadLetters: DeadLetter[] = [];
+  readonly #unfinished = new UnfinishedDeliveries();
   // Made at the first use: Cloudflare Workers forbid creating one at global scope, where a queue often is.
   #abortController: AbortController | undefined;
   readonly #idleWaiters: (() => void)[] = [];
@@ -115,6 +118,7 @@ export class MemoryQueue implements EventQueue {
     this.#seen.set(delivery.id, Date.now() + this.#options.dedupeTtlMs);
     if (this.#seen.size > this.#options.maxDedupeIds) this.#seen.delete(this.#seen.keys().next().value as string);
     this.#waiting.push({ delivery, attempt: 1, traceContext: captureTraceContext() });
+    this.#unfinished.add(delivery);
     this.#drain();
     return { duplicate: false };
   }
@@ -167,6 +171,21 @@ export class MemoryQueue implements EventQueue {
     return this.#deadLetters;
   }
 
+  /** What the queue holds and how far behind it is, in the shape `BullMQQueue.getStats` also answers. */
+  async getStats(): Promise<QueueStats> {
+    const deadLetters = this.deadLetters;
+    return toQueueStats({
+      waiting: this.#waiting.length,
+      active: this.#active.size,
+      retrying: this.#timers.size,
+      processed: this.#processed,
+      deadLetters: deadLetters.length,
+      unprocessedSince: [this.#unfinished.oldestStoredAt],
+      oldestDeadLetterAt: deadLetters[0] && Date.parse(deadLetters[0].failedAt),
+      newestDeadLetterAt: deadLetters.at(-1) && Date.parse((deadLetters.at(-1) as DeadLetter).failedAt),
+    });
+  }
+
   /** Puts dead letters back in the queue (all, or those `filter` picks); returns what was re-enqueued. */
   replayDeadLetters(filter: (deadLetter: DeadLetter) => boolean = () => true): Delivery[] {
     const replayed: Delivery[] = [];
@@ -175,6 +194,7 @@ export class MemoryQueue implements EventQueue {
       if (!filter(deadLetter)) continue;
       this.#deadLetters.splice(index, 1);
       this.#waiting.push({ delivery: deadLetter.delivery, attempt: 1 });
+      this.#unfinished.add(deadLetter.delivery);
       replayed.unshift(deadLetter.delivery);
     }
     this.#drain();
@@ -224,9 +244,11 @@ export class MemoryQueue implements EventQueue {
         processor(job.delivery, { attempt: job.attempt, signal: this.#abort.signal }),
       );
       this.#processed += 1;
+      this.#unfinished.finish(job.delivery);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       if (error instanceof NonRetryableError || job.attempt >= attempts) {
+        this.#unfinished.finish(job.delivery);
         this.#deadLetters.push({
           delivery: job.delivery,
           attempts: job.attempt,

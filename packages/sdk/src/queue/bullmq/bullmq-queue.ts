@@ -2,10 +2,12 @@ import { consoleLogger, type Delivery, type EnqueueResult, type EventQueue, type
 import type { DefaultJobOptions, PostgresConnectionOptions, Queue, RedisConnectionClient } from 'bullmq';
 import { loadOpenTelemetry } from '../../shared/load-open-telemetry.js';
 import { withTimeout } from '../../shared/with-timeout.js';
+import type { QueueStats } from '../queue-stats.js';
 import { type RetentionOptions, resolveRetention } from '../retention.js';
 import { DEFAULT_QUEUE_NAME } from './default-queue-name.js';
 import { GroupCommit } from './group-commit.js';
 import { bullmq } from './load-bullmq.js';
+import { readQueueStats } from './read-queue-stats.js';
 import { isRedisClient, type RedisConnection, redisConnectionFor } from './redis-connection.js';
 import { ReplicaWaiter } from './replica-waiter.js';
 import { type StoredDelivery, toStoredDelivery } from './stored-delivery.js';
@@ -283,6 +285,11 @@ export class BullMQQueue implements EventQueue {
    */
   async connectedReplicas(): Promise<number> {
     return (this.#replicas ?? this.#replicaWaiter(0, 0)).connectedReplicas();
+  }
+
+  /** What the queue holds and how far behind it is, in the shape `MemoryQueue.getStats` also answers (see `readQueueStats`). */
+  async getStats(): Promise<QueueStats> {
+    return readQueueStats(this.queue);
   }
 
   /** Resolves when the backend answers a trivial request within `timeoutMs`, rejects otherwise (for readiness probes). */

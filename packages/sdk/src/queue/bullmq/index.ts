@@ -13,6 +13,7 @@ export {
   type DeadLetterSource,
   listDeadLetters,
 } from './list-dead-letters.js';
+export { type QueueStatsSource, readQueueStats } from './read-queue-stats.js';
 export type { RedisClusterNode, RedisClusterOptions } from './redis-cluster.js';
 export type { RedisConnection } from './redis-connection.js';
 export { type ReplayedDelivery, type ReplayFilter, replayFailed } from './replay-failed.js';

@@ -1,0 +1,50 @@
+import type { JobType, Queue } from 'bullmq';
+import { type QueueStats, toQueueStats } from '../queue-stats.js';
+
+/**
+ * The queue whose statistics are read: a `BullMQQueue` (or anything holding a BullMQ queue as
+ * `queue`), or a BullMQ queue of the same name, as a worker-only process has.
+ */
+export type QueueStatsSource = { readonly queue: Queue } | Queue;
+
+/** The first job of `state` in BullMQ's order (`asc`: the oldest), read alone: never a scan. */
+async function firstJob(queue: Queue, state: JobType, asc: boolean) {
+  const [job] = await queue.getJobs([state], 0, 0, asc);
+  return job;
+}
+
+/**
+ * What a BullMQ queue holds and how far behind it is, on Redis or PostgreSQL: BullMQ's job counts
+ * and the first job of each state, a few cheap requests whatever the queue's size. The oldest
+ * unprocessed age reads the first job in line of `wait`, `prioritized`, `active` and `delayed`;
+ * for a retrying delivery that is the next to run, which is usually but not always the oldest.
+ *
+ * @example
+ * ```ts
+ * import { readQueueStats } from 'acadle-webhooks/bullmq';
+ *
+ * const { waiting, oldestUnprocessedAgeSeconds } = await readQueueStats(queue);
+ * ```
+ */
+export async function readQueueStats(source: QueueStatsSource): Promise<QueueStats> {
+  const queue = 'add' in source ? source : source.queue;
+  const [counts, waiting, prioritized, active, delayed, oldestFailed, newestFailed] = await Promise.all([
+    queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed'),
+    firstJob(queue, 'wait', true),
+    firstJob(queue, 'prioritized', true),
+    firstJob(queue, 'active', true),
+    firstJob(queue, 'delayed', true),
+    firstJob(queue, 'failed', true),
+    firstJob(queue, 'failed', false),
+  ]);
+  return toQueueStats({
+    waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
+    active: counts.active ?? 0,
+    retrying: counts.delayed ?? 0,
+    processed: counts.completed ?? 0,
+    deadLetters: counts.failed ?? 0,
+    unprocessedSince: [waiting, prioritized, active, delayed].map((job) => job?.timestamp),
+    oldestDeadLetterAt: oldestFailed?.finishedOn,
+    newestDeadLetterAt: newestFailed?.finishedOn,
+  });
+}
