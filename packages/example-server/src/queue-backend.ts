@@ -1,4 +1,4 @@
-import { type DeliveryProcessor, type EventQueue, MemoryQueue } from 'acadle-webhooks';
+import { type DeliveryProcessor, type EventQueue, MemoryQueue, type QueueStats } from 'acadle-webhooks';
 import {
   BullMQQueue,
   type BullMQWorker,
@@ -19,6 +19,8 @@ export interface QueueBackend {
   /** Resolves when the backend answers, rejects otherwise. */
   ping(): Promise<void>;
   jobCounts(): Promise<Record<string, number>>;
+  /** What the queue holds and how far behind processing is (the lag metrics). */
+  stats(): Promise<QueueStats>;
   /** Starts processing with `processor` (ROLE all or worker). */
   startWorker(processor: DeliveryProcessor): void;
   /** Closes the worker (bounded), the queue, and the embedded database. */
@@ -53,6 +55,7 @@ export async function createQueueBackend(config: Config, logger: Logger): Promis
     queue,
     bullmq: queue,
     ping: () => queue.ping(),
+    stats: () => queue.getStats(),
     async jobCounts() {
       return queue.queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
     },
@@ -90,6 +93,7 @@ function memoryBackend(config: Config, logger: Logger): QueueBackend {
     queue,
     bullmq: undefined,
     ping: async () => {},
+    stats: () => queue.getStats(),
     async jobCounts() {
       return { pending: queue.pending, completed: queue.processed, failed: queue.deadLetters.length };
     },

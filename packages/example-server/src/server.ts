@@ -21,7 +21,7 @@ const tracing = config.tracing && (await import('./tracing.js')).startTracing(co
 
 const logger = createLogger(config);
 const backend = await orExitWhenCannotStart(createQueueBackend(config, logger), 'Cannot start');
-const metrics = createMetrics(() => backend.jobCounts());
+const metrics = createMetrics(backend);
 
 // One process answering and processing (ROLE=all): acknowledgements go first (acknowledgements-first.ts).
 const acknowledgementsFirst = createAcknowledgementsFirst({
