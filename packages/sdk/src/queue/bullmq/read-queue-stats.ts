@@ -5,7 +5,12 @@ import { type QueueStats, toQueueStats } from '../queue-stats.js';
  * The queue whose statistics are read: a `BullMQQueue` (or anything holding a BullMQ queue as
  * `queue`), or a BullMQ queue of the same name, as a worker-only process has.
  */
-export type QueueStatsSource = { readonly queue: Queue } | Queue;
+export type QueueStatsSource =
+  | {
+      /** The BullMQ queue underneath (a `BullMQQueue`'s `queue`). */
+      readonly queue: Queue;
+    }
+  | Queue;
 
 /** The first job of `state` in BullMQ's order (`asc`: the oldest), read alone: never a scan. */
 async function firstJob(queue: Queue, state: JobType, asc: boolean) {
