@@ -21,6 +21,19 @@ export { EVENT_TYPES, type EventType, isEventType } from './events/event-types.j
 export { type EnvelopeResult, parseEnvelope } from './events/parse-envelope.js';
 export { type EventInput, type ParseResult, parseEvent } from './events/parse-event.js';
 export type { AcadleIssueCode, ParseIssue, ParseIssueCode } from './events/parse-issue.js';
+export {
+  DELIVERY_STATUSES,
+  type DeliveryAttempt,
+  type DeliveryFilter,
+  type DeliveryLog,
+  type DeliveryLogEntry,
+  type DeliveryPage,
+  type DeliveryQuery,
+  type DeliveryStatus,
+  type DeliverySummary,
+  type ReplayResult,
+  type ReplaySelection,
+} from './deliveries/delivery-log.js';
 export { createProcessor, type Processor, type ProcessorOptions } from './processor/create-processor.js';
 export type { EventHandler, EventHandlers, HandlerContext } from './processor/event-handler.js';
 export type { ProcessOutcome, ProcessResult } from './processor/process-outcome.js';
@@ -32,7 +45,7 @@ export type {
   EventQueue,
   ProcessContext,
 } from './queue/event-queue.js';
-export { type DeadLetter, MemoryQueue, type MemoryQueueOptions } from './queue/memory-queue.js';
+export { MemoryQueue, type MemoryQueueOptions } from './queue/memory-queue.js';
 export { NonRetryableError } from './queue/non-retryable-error.js';
 export type { QueueStats } from './queue/queue-stats.js';
 export {
@@ -40,6 +53,7 @@ export {
   DEFAULT_RETENTION_PROCESSED_MS,
   type RetentionOptions,
 } from './queue/retention.js';
+export { DEFAULT_RETRY, type RetryOptions } from './queue/retry-policy.js';
 export { type BasicCredentials, createBasicAuthCheck } from './receiver/basic-auth.js';
 export type { AuthOptions, NetworkOptions } from './receiver/create-authenticator.js';
 export { createReceiver, type ReceiverOptions } from './receiver/create-receiver.js';

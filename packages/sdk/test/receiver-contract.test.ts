@@ -144,19 +144,19 @@ describe.each(['express', 'node', 'web'] as const)('the status contract of the %
     await request(app).post(url).type('json').send(body).expect(200, { received: true, id: 'bad-1', duplicate: false });
     await memoryQueue.idle();
     expect(processed).toEqual([]);
-    expect(memoryQueue.deadLetters).toEqual([
-      {
-        delivery: expect.objectContaining({ id: 'bad-1', body }),
-        attempts: 1,
-        reason: expect.stringContaining('data.user.created_at'),
-        failedAt: expect.any(String),
-      },
+    expect((await memoryQueue.listDeadLetters()).deliveries).toEqual([
+      expect.objectContaining({
+        id: 'bad-1',
+        status: 'dead',
+        attempts: [expect.objectContaining({ attempt: 1, error: expect.stringContaining('data.user.created_at') })],
+      }),
     ]);
+    expect((await memoryQueue.getDelivery('bad-1'))?.body).toBe(body);
     fixReleased = true;
-    expect(memoryQueue.replayDeadLetters().map((delivery) => delivery.id)).toEqual(['bad-1']);
+    expect(await memoryQueue.replayDeliveries({ filter: { status: 'dead' } })).toEqual({ matched: 1, replayed: 1 });
     await memoryQueue.idle();
     expect(processed).toEqual(['bad-1']);
-    expect(memoryQueue.deadLetters).toEqual([]);
+    expect((await memoryQueue.listDeadLetters()).deliveries).toEqual([]);
   });
 
   it.each([

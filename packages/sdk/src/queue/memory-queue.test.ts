@@ -11,6 +11,9 @@ const delivery = (id: string): Delivery => ({
   request: { remoteAddress: undefined, userAgent: undefined, contentType: undefined },
 });
 
+const deadLetterIds = async (queue: MemoryQueue) =>
+  (await queue.listDeadLetters()).deliveries.map((deadLetter) => deadLetter.id);
+
 describe('MemoryQueue', () => {
   it('deduplicates by event id for the life of the queue', async () => {
     const seen: string[] = [];
@@ -36,9 +39,9 @@ describe('MemoryQueue', () => {
     await new Promise((resolve) => setTimeout(resolve, 600));
     await queue.enqueue(delivery('newer'));
     await queue.idle();
-    expect(queue.deadLetters.map((deadLetter) => deadLetter.delivery.id)).toEqual(['old', 'newer']);
+    expect(await deadLetterIds(queue)).toEqual(['newer', 'old']);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(queue.deadLetters.map((deadLetter) => deadLetter.delivery.id)).toEqual(['newer']);
+    expect(await deadLetterIds(queue)).toEqual(['newer']);
     expect(await queue.enqueue(delivery('old'))).toEqual({ duplicate: true });
   });
 
@@ -64,7 +67,12 @@ describe('MemoryQueue', () => {
     await queue.enqueue(delivery('a'));
     await queue.idle();
     expect(attempts).toEqual([1, 2, 3]);
-    expect(queue.deadLetters).toEqual([expect.objectContaining({ attempts: 3, reason: 'sink down' })]);
+    const [deadLetter] = (await queue.listDeadLetters()).deliveries;
+    expect(deadLetter?.attempts.map((attempt) => [attempt.attempt, attempt.error])).toEqual([
+      [1, 'sink down'],
+      [2, 'sink down'],
+      [3, 'sink down'],
+    ]);
   });
 
   it('dead-letters a NonRetryableError at once', async () => {
@@ -78,7 +86,8 @@ describe('MemoryQueue', () => {
     await queue.enqueue(delivery('a'));
     await queue.idle();
     expect(calls).toBe(1);
-    expect(queue.deadLetters.map((letter) => letter.reason)).toEqual(['invalid payload']);
+    const { deliveries } = await queue.listDeadLetters();
+    expect(deliveries.map((letter) => letter.attempts.at(-1)?.error)).toEqual(['invalid payload']);
   });
 
   it('replays only the dead letters the filter picks', async () => {
@@ -94,10 +103,10 @@ describe('MemoryQueue', () => {
     await queue.enqueue(delivery('b'));
     await queue.idle();
     healthy = true;
-    expect(queue.replayDeadLetters((letter) => letter.delivery.id === 'b').map((d) => d.id)).toEqual(['b']);
+    expect(await queue.replayDeliveries({ ids: ['b'] })).toEqual({ matched: 1, replayed: 1 });
     await queue.idle();
     expect(done).toEqual(['b']);
-    expect(queue.deadLetters.map((letter) => letter.delivery.id)).toEqual(['a']);
+    expect(await deadLetterIds(queue)).toEqual(['a']);
   });
 
   it('runs up to `concurrency` deliveries at once', async () => {

@@ -1,14 +1,26 @@
+import type {
+  DeliveryLog,
+  DeliveryLogEntry,
+  DeliveryPage,
+  DeliveryQuery,
+  ReplayResult,
+  ReplaySelection,
+} from '../deliveries/delivery-log.js';
+import { DeliveryLogKeeper } from '../deliveries/delivery-log-keeper.js';
+import { MemoryLogStore } from '../deliveries/memory-log-store.js';
+import { deliveryOf } from '../deliveries/log-store.js';
 import { consoleLogger, type Logger } from '../shared/logger.js';
 import { withTimeout } from '../shared/with-timeout.js';
 import type { Delivery, DeliveryProcessor, EnqueueResult, EventQueue } from './event-queue.js';
 import { NonRetryableError } from './non-retryable-error.js';
 import { type QueueStats, toQueueStats } from './queue-stats.js';
 import { type RetentionOptions, resolveRetention } from './retention.js';
+import { type RetryOptions, resolveRetry, retryDelayMs } from './retry-policy.js';
 import { captureTraceContext, continueTrace, type TraceContext } from './trace-context.js';
 import { UnfinishedDeliveries } from './unfinished-deliveries.js';
 
-/** How a `MemoryQueue` processes what it holds. */
-export interface MemoryQueueOptions {
+/** How a `MemoryQueue` processes what it holds; retries follow the one policy of every queue (`RetryOptions`). */
+export interface MemoryQueueOptions extends RetryOptions {
   /** Runs for each stored delivery (`createProcessor(...)`); required, since a queue that runs nothing would acknowledge deliveries no one processes. */
   processor: DeliveryProcessor;
   /**
@@ -17,45 +29,24 @@ export interface MemoryQueueOptions {
    */
   concurrency?: number;
   /**
-   * Attempts before a delivery becomes a dead letter.
-   * @defaultValue 3
-   */
-  attempts?: number;
-  /**
-   * Delay before the first retry, doubled at each further one.
-   * @defaultValue 1000
-   */
-  backoffMs?: number;
-  /**
    * How long an event id is remembered, to answer a repeat as a duplicate.
    * @defaultValue 7 days (Acadle retries for 3)
    */
   dedupeTtlMs?: number;
   /**
    * Most event ids remembered at once; past it the oldest are forgotten (a repeat of one of them would
-   * be processed again), so that a long-running process keeps bounded memory.
+   * be processed again), so that a long-running process keeps bounded memory. The delivery log keeps
+   * as many entries at most (the oldest finished ones go first).
    * @defaultValue 100000
    */
   maxDedupeIds?: number;
   /**
-   * How long dead letters are kept (`deadLettersMs`, 30 days by default); older ones are removed. A
-   * `MemoryQueue` keeps no processed delivery (it counts them), so `processedMs` changes nothing here.
+   * How long the delivery log keeps processed deliveries (`processedMs`, 7 days by default) and dead
+   * letters (`deadLettersMs`, 30 days by default).
    */
   retention?: RetentionOptions;
-  /** Where retries and dead letters are logged. @defaultValue {@link consoleLogger} (warnings and errors on stderr) */
+  /** Where retries, dead letters and conflicting repeats are logged. @defaultValue {@link consoleLogger} (warnings and errors on stderr) */
   logger?: Logger;
-}
-
-/** A delivery whose processing gave up, with the reason. */
-export interface DeadLetter {
-  /** The delivery, as stored. */
-  delivery: Delivery;
-  /** Attempts made, the last one included. */
-  attempts: number;
-  /** The message of the last error. */
-  reason: string;
-  /** When it gave up, as an ISO 8601 string. */
-  failedAt: string;
 }
 
 interface Job {
@@ -67,28 +58,30 @@ interface Job {
 
 /**
  * An in-process queue: not durable (a restart loses what it holds), for tests, demos and
- * single-process setups that accept that. Deduplicates by event id for the life of the process.
+ * single-process setups that accept that. Deduplicates by event id for the life of the process, and
+ * keeps a delivery log (find, show, replay) as `BullMQQueue` does.
  *
  * @example
  * ```ts
  * const queue = new MemoryQueue({ processor: createProcessor({ handlers }) });
  * const receiver = createReceiver({ queue, auth: { tokens: [token] } });
- * // In tests: await queue.idle(); then look at queue.processed and queue.deadLetters.
+ * // In tests: await queue.idle(); then look at queue.processed and await queue.listDeadLetters().
  * ```
  */
-export class MemoryQueue implements EventQueue {
+export class MemoryQueue implements EventQueue, DeliveryLog {
   /** Event ids seen, with when each may be forgotten, oldest first (insertion order is time order). */
   readonly #seen = new Map<string, number>();
   readonly #waiting: Job[] = [];
   readonly #active = new Set<Promise<void>>();
-  readonly #timers = new Set<NodeJS.Timeout>();
-  readonly #deadLetters: DeadLetter[] = [];
+  readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   readonly #unfinished = new UnfinishedDeliveries();
+  readonly #logStore: MemoryLogStore;
+  readonly #log: DeliveryLogKeeper;
   // Made at the first use: Cloudflare Workers forbid creating one at global scope, where a queue often is.
   #abortController: AbortController | undefined;
   readonly #idleWaiters: (() => void)[] = [];
-  readonly #options: Required<Omit<MemoryQueueOptions, 'retention'>>;
-  readonly #retention: Required<RetentionOptions>;
+  readonly #options: Required<Omit<MemoryQueueOptions, 'retention' | keyof RetryOptions>>;
+  readonly #retry: Required<RetryOptions>;
   #processed = 0;
   #closed = false;
 
@@ -103,24 +96,34 @@ export class MemoryQueue implements EventQueue {
       dedupeTtlMs: options.dedupeTtlMs ?? 7 * 86_400_000,
       maxDedupeIds: options.maxDedupeIds ?? 100_000,
       concurrency: options.concurrency ?? 1,
-      attempts: options.attempts ?? 3,
-      backoffMs: options.backoffMs ?? 1000,
       logger: options.logger ?? consoleLogger,
     };
-    this.#retention = resolveRetention(options.retention);
+    this.#retry = resolveRetry(options);
+    this.#logStore = new MemoryLogStore(this.#options.maxDedupeIds);
+    this.#log = new DeliveryLogKeeper(this.#logStore, {
+      logger: this.#options.logger,
+      retention: resolveRetention(options.retention),
+    });
   }
 
   /** Stores a delivery unless its id was seen before; rejects once closed (the receiver answers 503). */
   async enqueue(delivery: Delivery): Promise<EnqueueResult> {
     if (this.#closed) throw new Error('MemoryQueue is closed');
-    if (this.#remembers(delivery.id)) return { duplicate: true };
-    this.#removeExpiredDeadLetters();
+    if (this.#remembers(delivery.id)) {
+      await this.#log.stored(delivery, null, true);
+      return { duplicate: true };
+    }
     this.#seen.set(delivery.id, Date.now() + this.#options.dedupeTtlMs);
     if (this.#seen.size > this.#options.maxDedupeIds) this.#seen.delete(this.#seen.keys().next().value as string);
-    this.#waiting.push({ delivery, attempt: 1, traceContext: captureTraceContext() });
-    this.#unfinished.add(delivery);
-    this.#drain();
+    await this.#log.stored(delivery, null, false);
+    this.#push({ delivery, attempt: 1, traceContext: captureTraceContext() });
     return { duplicate: false };
+  }
+
+  #push(job: Job): void {
+    this.#waiting.push(job);
+    this.#unfinished.add(job.delivery);
+    this.#drain();
   }
 
   get #abort(): AbortController {
@@ -138,18 +141,6 @@ export class MemoryQueue implements EventQueue {
     return this.#seen.has(id);
   }
 
-  /** Removes the dead letters older than their retention (the oldest are first: O(1) when none is due). */
-  #removeExpiredDeadLetters(): void {
-    const oldestKept = Date.now() - this.#retention.deadLettersMs;
-    let expired = 0;
-    while (
-      expired < this.#deadLetters.length &&
-      Date.parse((this.#deadLetters[expired] as DeadLetter).failedAt) < oldestKept
-    )
-      expired += 1;
-    if (expired > 0) this.#deadLetters.splice(0, expired);
-  }
-
   /** How many event ids are remembered for deduplication (at most `maxDedupeIds`). */
   get rememberedIds(): number {
     return this.#seen.size;
@@ -160,45 +151,56 @@ export class MemoryQueue implements EventQueue {
     return this.#waiting.length + this.#active.size + this.#timers.size;
   }
 
-  /** How many deliveries were processed successfully. */
+  /** How many deliveries were processed successfully since the queue was made. */
   get processed(): number {
     return this.#processed;
   }
 
-  /** Deliveries whose processing gave up, oldest first, within their retention. */
-  get deadLetters(): readonly DeadLetter[] {
-    this.#removeExpiredDeadLetters();
-    return this.#deadLetters;
-  }
-
   /** What the queue holds and how far behind it is, in the shape `BullMQQueue.getStats` also answers. */
   async getStats(): Promise<QueueStats> {
-    const deadLetters = this.deadLetters;
+    await this.#logStore.removeExpired(Date.now(), Number.POSITIVE_INFINITY);
+    let deadLetters = 0;
+    let oldestDeadLetterAt: number | undefined;
+    let newestDeadLetterAt: number | undefined;
+    for (const entry of this.#logStore.entries()) {
+      if (entry.status !== 'dead') continue;
+      deadLetters += 1;
+      const last = entry.attempts.at(-1);
+      const failedAt = last ? Date.parse(last.startedAt) + last.durationMs : entry.receivedAtMs;
+      oldestDeadLetterAt = Math.min(oldestDeadLetterAt ?? failedAt, failedAt);
+      newestDeadLetterAt = Math.max(newestDeadLetterAt ?? failedAt, failedAt);
+    }
     return toQueueStats({
       waiting: this.#waiting.length,
       active: this.#active.size,
       retrying: this.#timers.size,
       processed: this.#processed,
-      deadLetters: deadLetters.length,
+      deadLetters,
       unprocessedSince: [this.#unfinished.oldestStoredAt],
-      oldestDeadLetterAt: deadLetters[0] && Date.parse(deadLetters[0].failedAt),
-      newestDeadLetterAt: deadLetters.at(-1) && Date.parse((deadLetters.at(-1) as DeadLetter).failedAt),
+      oldestDeadLetterAt,
+      newestDeadLetterAt,
     });
   }
 
-  /** Puts dead letters back in the queue (all, or those `filter` picks); returns what was re-enqueued. */
-  replayDeadLetters(filter: (deadLetter: DeadLetter) => boolean = () => true): Delivery[] {
-    const replayed: Delivery[] = [];
-    for (let index = this.#deadLetters.length - 1; index >= 0; index -= 1) {
-      const deadLetter = this.#deadLetters[index] as DeadLetter;
-      if (!filter(deadLetter)) continue;
-      this.#deadLetters.splice(index, 1);
-      this.#waiting.push({ delivery: deadLetter.delivery, attempt: 1 });
-      this.#unfinished.add(deadLetter.delivery);
-      replayed.unshift(deadLetter.delivery);
-    }
-    this.#drain();
-    return replayed;
+  findDeliveries(query?: DeliveryQuery): Promise<DeliveryPage> {
+    return this.#log.find(query);
+  }
+
+  getDelivery(id: string): Promise<DeliveryLogEntry | undefined> {
+    return this.#log.get(id);
+  }
+
+  listDeadLetters(query?: Omit<DeliveryQuery, 'status'>): Promise<DeliveryPage> {
+    return this.#log.find({ ...query, status: 'dead' });
+  }
+
+  /** Puts processed or dead deliveries back in the queue, attempts counted from 1 again (see `DeliveryLog`). */
+  replayDeliveries(selection: ReplaySelection): Promise<ReplayResult> {
+    if (this.#closed) return Promise.reject(new Error('MemoryQueue is closed'));
+    return this.#log.replay(selection, async (entry) => {
+      this.#push({ delivery: deliveryOf(entry), attempt: 1 });
+      return null;
+    });
   }
 
   /** Resolves once nothing is pending (for tests and orderly shutdown). */
@@ -238,36 +240,41 @@ export class MemoryQueue implements EventQueue {
   }
 
   async #run(processor: DeliveryProcessor, job: Job): Promise<void> {
-    const { attempts, backoffMs, logger } = this.#options;
+    const { logger } = this.#options;
+    const { attempts } = this.#retry;
+    // Not awaited: the memory store applies it at once, and the processor starts in this same turn.
+    void this.#log.attemptStarted(job.delivery, null);
+    const startedAt = new Date();
+    const attempt = { attempt: job.attempt, startedAt: startedAt.toISOString() };
     try {
       await continueTrace(job.traceContext, () =>
         processor(job.delivery, { attempt: job.attempt, signal: this.#abort.signal }),
       );
       this.#processed += 1;
       this.#unfinished.finish(job.delivery);
+      await this.#log.attemptFinished(job.delivery, { ...attempt, durationMs: Date.now() - startedAt.getTime() }, {
+        status: 'processed',
+      });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
+      const failed = { ...attempt, durationMs: Date.now() - startedAt.getTime(), error: reason };
       if (error instanceof NonRetryableError || job.attempt >= attempts) {
         this.#unfinished.finish(job.delivery);
-        this.#deadLetters.push({
-          delivery: job.delivery,
-          attempts: job.attempt,
-          reason,
-          failedAt: new Date().toISOString(),
-        });
-        this.#removeExpiredDeadLetters();
+        await this.#log.attemptFinished(job.delivery, failed, { status: 'dead' });
         logger.error({ err: error, eventId: job.delivery.id, attempts: job.attempt }, 'Delivery moved to dead letters');
         return;
       }
+      const delayMs = retryDelayMs(job.attempt, this.#retry);
+      await this.#log.attemptFinished(job.delivery, failed, {
+        status: 'retrying',
+        nextRetryAt: new Date(Date.now() + delayMs),
+      });
       logger.warn({ err: error, eventId: job.delivery.id, attempt: job.attempt }, 'Delivery failed: will retry');
-      const timer = setTimeout(
-        () => {
-          this.#timers.delete(timer);
-          this.#waiting.push({ ...job, attempt: job.attempt + 1 });
-          this.#drain();
-        },
-        backoffMs * 2 ** (job.attempt - 1),
-      );
+      const timer = setTimeout(() => {
+        this.#timers.delete(timer);
+        this.#waiting.push({ ...job, attempt: job.attempt + 1 });
+        this.#drain();
+      }, delayMs);
       this.#timers.add(timer);
     }
   }

@@ -1,0 +1,186 @@
+import type { Delivery } from '../queue/event-queue.js';
+import type { Logger } from '../shared/logger.js';
+import { encodeCursor, normalizeFilter, normalizeQuery } from './delivery-filter.js';
+import type {
+  DeliveryAttempt,
+  DeliveryLogEntry,
+  DeliveryPage,
+  DeliveryQuery,
+  ReplayResult,
+  ReplaySelection,
+} from './delivery-log.js';
+import { type LogStore, newEntry, publicEntry, type StoredEntry, summaryOf } from './log-store.js';
+
+/** How an attempt ended. */
+export type AttemptOutcome =
+  | { status: 'processed' }
+  | { status: 'retrying'; nextRetryAt: Date }
+  | { status: 'dead' };
+
+/** Puts a delivery back in the queue for a replay; resolves with the new job's id (or `null`). */
+export type Requeue = (entry: StoredEntry) => Promise<string | null>;
+
+/** How long the log keeps what is finished, in milliseconds. */
+export interface LogRetention {
+  processedMs: number;
+  deadLettersMs: number;
+}
+
+const REPLAY_PAGE = 500;
+const REMOVAL_BATCH = 100;
+const REMOVAL_INTERVAL_MS = 1000;
+const FINISHED = ['processed', 'dead'] as const;
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * The delivery log on top of a store, the same for every queue: records what the queue and its
+ * workers do, searches, and replays. Writes after processing never fail it (a failed write is
+ * logged); the write on receipt is awaited, so that an acknowledged delivery is in the log.
+ */
+export class DeliveryLogKeeper {
+  readonly #store: LogStore;
+  readonly #logger: Logger;
+  readonly #retention: LogRetention;
+  #lastRemovalAt = 0;
+  #lastWriteErrorAt = 0;
+
+  constructor(store: LogStore, options: { logger: Logger; retention: LogRetention }) {
+    this.#store = store;
+    this.#logger = options.logger;
+    this.#retention = options.retention;
+  }
+
+  /** After the queue stored a delivery (or found it a duplicate): logs it, or counts the repeat. */
+  async stored(delivery: Delivery, jobId: string | null, duplicate: boolean): Promise<void> {
+    if (!duplicate) {
+      await this.#store.received(newEntry(delivery, jobId));
+      return;
+    }
+    const repeat = await this.#store.repeated(delivery.id, delivery.body);
+    if (repeat === 'conflict') {
+      this.#logger.warn(
+        { eventId: delivery.id, eventType: delivery.type, remoteAddress: delivery.request.remoteAddress },
+        'A repeat of a stored event id came with a different body: kept the first, counted as a conflict (a sender bug, or a spoofed request)',
+      );
+    }
+  }
+
+  /** An attempt starts: the entry is `active` (logged first if it was not, e.g. a job stored before the log). */
+  async attemptStarted(delivery: Delivery, jobId: string | null): Promise<void> {
+    await this.#write(async () => {
+      const change = { status: 'active', onlyFrom: ['waiting', 'retrying'], jobId: jobId ?? undefined } as const;
+      if (await this.#store.update(delivery.id, change)) return;
+      if ((await this.#store.get(delivery.id)) !== undefined) return;
+      await this.#store.received(newEntry(delivery, jobId));
+      await this.#store.update(delivery.id, change);
+    });
+  }
+
+  /** An attempt ended: appends it, and sets the status (and, when finished, when the entry goes). */
+  async attemptFinished(delivery: Delivery, attempt: DeliveryAttempt, outcome: AttemptOutcome): Promise<void> {
+    await this.#write(async () => {
+      const now = Date.now();
+      const change = {
+        status: outcome.status,
+        attempt,
+        nextRetryAt: outcome.status === 'retrying' ? outcome.nextRetryAt.toISOString() : null,
+        expiresAtMs:
+          outcome.status === 'processed'
+            ? now + this.#retention.processedMs
+            : outcome.status === 'dead'
+              ? now + this.#retention.deadLettersMs
+              : null,
+      };
+      if (!(await this.#store.update(delivery.id, change))) {
+        await this.#store.received(newEntry(delivery, null));
+        await this.#store.update(delivery.id, change);
+      }
+      await this.#removeExpired(now);
+    });
+  }
+
+  /** Removes expired entries, a batch at most once a second (never an unbounded delete). */
+  async #removeExpired(now: number): Promise<void> {
+    if (now - this.#lastRemovalAt < REMOVAL_INTERVAL_MS) return;
+    this.#lastRemovalAt = now;
+    await this.#store.removeExpired(now, REMOVAL_BATCH);
+  }
+
+  async #write(write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      // At most one warning a minute: a store that is down fails every write.
+      if (Date.now() - this.#lastWriteErrorAt < 60_000) return;
+      this.#lastWriteErrorAt = Date.now();
+      this.#logger.warn({ err: error }, `The delivery log could not record an attempt: ${messageOf(error)}`);
+    }
+  }
+
+  /** Undoes the entry of a delivery that turned out to be a duplicate after all. */
+  async forget(id: string): Promise<void> {
+    await this.#store.remove(id);
+  }
+
+  async find(query?: DeliveryQuery): Promise<DeliveryPage> {
+    const { filter, limit, after } = normalizeQuery(query);
+    const page = await this.#store.find(filter, limit, after);
+    return { deliveries: page.entries.map(summaryOf), next: page.next ? encodeCursor(page.next) : null };
+  }
+
+  async get(id: string): Promise<DeliveryLogEntry | undefined> {
+    if (typeof id !== 'string' || id === '') return undefined;
+    const entry = await this.#store.get(id);
+    return entry && publicEntry(entry);
+  }
+
+  /** The finished entries a selection picks (all pages of a filter). */
+  async #selected(selection: ReplaySelection): Promise<StoredEntry[]> {
+    if ('ids' in selection) {
+      if (!Array.isArray(selection.ids) || !selection.ids.every((id) => typeof id === 'string'))
+        throw new TypeError('ids: expected a list of event ids');
+      const entries = await Promise.all([...new Set(selection.ids)].map((id) => this.#store.get(id)));
+      return entries.filter((entry): entry is StoredEntry => entry !== undefined && FINISHED.includes(entry.status as never));
+    }
+    const filter = normalizeFilter(selection.filter);
+    const selected: StoredEntry[] = [];
+    // Collected first, then replayed: replaying while paging would move entries under the pages.
+    for (let position = undefined as Parameters<LogStore['find']>[2]; ; ) {
+      const page = await this.#store.find(filter, REPLAY_PAGE, position);
+      for (const entry of page.entries) if (FINISHED.includes(entry.status as never)) selected.push(entry);
+      if (page.next === undefined) return selected;
+      position = page.next;
+    }
+  }
+
+  /**
+   * Replays what `selection` picks among the processed and dead deliveries: each is marked `waiting`
+   * (so that a second replay running at the same time skips it) and then put back with `requeue`.
+   */
+  async replay(selection: ReplaySelection, requeue: Requeue): Promise<ReplayResult> {
+    const entries = await this.#selected(selection);
+    if (selection.dryRun) return { matched: entries.length, replayed: 0 };
+    let replayed = 0;
+    for (const entry of entries) {
+      const replayedAt = new Date().toISOString();
+      const marked = await this.#store.update(entry.id, {
+        status: 'waiting',
+        onlyFrom: FINISHED,
+        replayedAt,
+        nextRetryAt: null,
+        expiresAtMs: null,
+      });
+      if (!marked) continue;
+      try {
+        const jobId = await requeue(entry);
+        if (jobId !== null) await this.#store.update(entry.id, { status: 'waiting', onlyFrom: ['waiting'], jobId });
+      } catch (error) {
+        await this.#store.update(entry.id, { status: entry.status, expiresAtMs: entry.expiresAtMs });
+        throw new Error(`Replay stopped at ${entry.id} after ${replayed} replayed: ${messageOf(error)}`, { cause: error });
+      }
+      replayed += 1;
+    }
+    return { matched: entries.length, replayed };
+  }
+}

@@ -1,0 +1,134 @@
+import type { Delivery } from '../queue/event-queue.js';
+import type { DeliveryAttempt, DeliveryLogEntry, DeliveryStatus, DeliverySummary } from './delivery-log.js';
+import type { LogPosition, NormalizedFilter } from './delivery-filter.js';
+import { deliverySubjects } from './delivery-subjects.js';
+
+/** The most attempts an entry keeps (the latest). */
+export const MAX_ATTEMPTS_KEPT = 50;
+
+/** An entry as a store keeps it: the public entry and what the log needs to run. */
+export interface StoredEntry extends DeliveryLogEntry {
+  /** The received time in milliseconds: the log's order. */
+  receivedAtMs: number;
+  /** The queue's own id of the latest job carrying it (BullMQ's job id), to replay a dead letter in place. */
+  jobId: string | null;
+  /** When the entry is removed (milliseconds), set when it is processed or dead; `null` while unfinished. */
+  expiresAtMs: number | null;
+}
+
+/** A change of state, applied atomically by each store. */
+export interface EntryChange {
+  status: DeliveryStatus;
+  /** Apply only when the entry is in one of these statuses (an attempt's start never overtakes its end). */
+  onlyFrom?: readonly DeliveryStatus[];
+  /** An attempt to append. */
+  attempt?: DeliveryAttempt;
+  /** The next attempt's time, or `null` to clear it. */
+  nextRetryAt?: string | null;
+  /** When to remove the entry (ms), or `null` to keep it. */
+  expiresAtMs?: number | null;
+  /** A replay to record (ISO time). */
+  replayedAt?: string;
+  /** The job now carrying the delivery. */
+  jobId?: string;
+}
+
+/** What a repeat of a stored event id turned out to be. */
+export type RepeatResult = 'same' | 'conflict' | 'missing';
+
+/** A page of stored entries, and where the next one starts (the last entry read, matching or not). */
+export interface StoredPage {
+  entries: StoredEntry[];
+  next: LogPosition | undefined;
+}
+
+/**
+ * Where a delivery log is kept: memory, Redis or PostgreSQL. Each applies a change atomically, so
+ * that a worker's update and a receiver's duplicate count never lose one another.
+ */
+export interface LogStore {
+  /** A new delivery (not a duplicate): inserted, or, when its id is logged already, put back to `waiting`. */
+  received(entry: StoredEntry): Promise<void>;
+  /** A repeat: counts it, and as a conflict when `body` differs from the logged one. */
+  repeated(id: string, body: string): Promise<RepeatResult>;
+  /** Applies `change`; `false` when the log has no such entry (or the `onlyFrom` guard refused it). */
+  update(id: string, change: EntryChange): Promise<boolean>;
+  /** Removes an entry (one logged for a delivery the queue then found to be a duplicate). */
+  remove(id: string): Promise<void>;
+  /** Up to `limit` entries matching `filter` below `after`, newest first, reading a bounded number of entries. */
+  find(filter: NormalizedFilter, limit: number, after: LogPosition | undefined): Promise<StoredPage>;
+  /** One entry. */
+  get(id: string): Promise<StoredEntry | undefined>;
+  /** Removes up to `limit` entries whose time has come; returns how many. */
+  removeExpired(nowMs: number, limit: number): Promise<number>;
+}
+
+/** A new entry for a delivery just stored. */
+export function newEntry(delivery: Delivery & { academy?: string | undefined }, jobId: string | null): StoredEntry {
+  const receivedAtMs = Date.parse(delivery.receivedAt);
+  return {
+    id: delivery.id,
+    type: delivery.type,
+    academy: delivery.academy ?? null,
+    receivedAt: delivery.receivedAt,
+    receivedAtMs: Number.isNaN(receivedAtMs) ? Date.now() : receivedAtMs,
+    status: 'waiting',
+    ...deliverySubjects(delivery.body),
+    attempts: [],
+    nextRetryAt: null,
+    duplicates: 0,
+    conflicts: 0,
+    replays: [],
+    request: delivery.request,
+    body: delivery.body,
+    jobId,
+    expiresAtMs: null,
+  };
+}
+
+/** The delivery an entry holds, to process it again. */
+export function deliveryOf(entry: StoredEntry): Delivery {
+  return { id: entry.id, type: entry.type, body: entry.body, receivedAt: entry.receivedAt, request: entry.request };
+}
+
+/** The public entry: without what only the store needs. */
+export function publicEntry(entry: StoredEntry): DeliveryLogEntry {
+  const { receivedAtMs: _receivedAtMs, jobId: _jobId, expiresAtMs: _expiresAtMs, ...rest } = entry;
+  return rest;
+}
+
+/** The summary a list shows: the public entry without its body. */
+export function summaryOf(entry: StoredEntry): DeliverySummary {
+  const { body: _body, ...summary } = publicEntry(entry);
+  return summary;
+}
+
+/** Applies a change to an entry in place (the memory store, and the reference the others are checked against). */
+export function applyChange(entry: StoredEntry, change: EntryChange): boolean {
+  if (change.onlyFrom !== undefined && !change.onlyFrom.includes(entry.status)) return false;
+  entry.status = change.status;
+  if (change.attempt !== undefined) {
+    entry.attempts.push(change.attempt);
+    if (entry.attempts.length > MAX_ATTEMPTS_KEPT) entry.attempts.splice(0, entry.attempts.length - MAX_ATTEMPTS_KEPT);
+  }
+  if (change.nextRetryAt !== undefined) entry.nextRetryAt = change.nextRetryAt;
+  if (change.expiresAtMs !== undefined) entry.expiresAtMs = change.expiresAtMs;
+  if (change.replayedAt !== undefined) entry.replays.push(change.replayedAt);
+  if (change.jobId !== undefined) entry.jobId = change.jobId;
+  return true;
+}
+
+/** Whether an entry matches a filter: the memory store's search, and the others' check of what an index gave. */
+export function matchesFilter(entry: StoredEntry, filter: NormalizedFilter): boolean {
+  return (
+    (filter.ids === undefined || filter.ids.includes(entry.id)) &&
+    (filter.type === undefined || entry.type === filter.type) &&
+    (filter.status === undefined || entry.status === filter.status) &&
+    (filter.email === undefined || entry.email === filter.email) &&
+    (filter.userId === undefined || entry.userId === filter.userId) &&
+    (filter.courseId === undefined || entry.courseId === filter.courseId) &&
+    (filter.academy === undefined || entry.academy === filter.academy) &&
+    (filter.sinceMs === undefined || entry.receivedAtMs >= filter.sinceMs) &&
+    (filter.untilMs === undefined || entry.receivedAtMs <= filter.untilMs)
+  );
+}
