@@ -4,6 +4,20 @@
  * @packageDocumentation
  * @module acadle-webhooks
  */
+
+export {
+  DELIVERY_STATUSES,
+  type DeliveryAttempt,
+  type DeliveryFilter,
+  type DeliveryLog,
+  type DeliveryLogEntry,
+  type DeliveryPage,
+  type DeliveryQuery,
+  type DeliveryStatus,
+  type DeliverySummary,
+  type ReplayResult,
+  type ReplaySelection,
+} from './deliveries/delivery-log.js';
 export {
   type AcadleEvent,
   isKnownEvent,
@@ -21,19 +35,6 @@ export { EVENT_TYPES, type EventType, isEventType } from './events/event-types.j
 export { type EnvelopeResult, parseEnvelope } from './events/parse-envelope.js';
 export { type EventInput, type ParseResult, parseEvent } from './events/parse-event.js';
 export type { AcadleIssueCode, ParseIssue, ParseIssueCode } from './events/parse-issue.js';
-export {
-  DELIVERY_STATUSES,
-  type DeliveryAttempt,
-  type DeliveryFilter,
-  type DeliveryLog,
-  type DeliveryLogEntry,
-  type DeliveryPage,
-  type DeliveryQuery,
-  type DeliveryStatus,
-  type DeliverySummary,
-  type ReplayResult,
-  type ReplaySelection,
-} from './deliveries/delivery-log.js';
 export { createProcessor, type Processor, type ProcessorOptions } from './processor/create-processor.js';
 export type { EventHandler, EventHandlers, HandlerContext } from './processor/event-handler.js';
 export type { ProcessOutcome, ProcessResult } from './processor/process-outcome.js';

@@ -28,7 +28,6 @@ import {
   type BullMQWorker,
   type BullMQWorkerOptions,
   createBullMQWorker,
-  replayFailed,
 } from '../src/queue/bullmq/index.js';
 import { recordingLogger } from './harness.js';
 
@@ -293,15 +292,11 @@ describe.each([
     expect(failed?.failedReason).toBe('Gave up after 3 attempts: CRM unreachable');
 
     sinkUp = true;
-    expect(await replayFailed({ queue, filter: { type: 'user_badge_updated' } })).toEqual([]);
-    const replayed = await replayFailed({ queue, filter: { ids: [event.id] } });
-    expect(replayed).toEqual([
-      expect.objectContaining({
-        eventId: event.id,
-        eventType: 'user_course_completed',
-        failedReason: expect.any(String),
-      }),
-    ]);
+    expect(await queue.replayDeliveries({ filter: { type: 'user_badge_updated' } })).toEqual({
+      matched: 0,
+      replayed: 0,
+    });
+    expect(await queue.replayDeliveries({ ids: [event.id] })).toEqual({ matched: 1, replayed: 1 });
     await waitFor('the replayed job completed', async () => (await queue.queue.getCompletedCount()) === 1);
     expect(attempts.at(-1)?.attempt).toBe(1);
     expect(await queue.queue.getFailedCount()).toBe(0);

@@ -1,7 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { DEFAULT_QUEUE_NAME } from '../queue/bullmq/default-queue-name.js';
 import { CliError, type CliIo } from './cli-io.js';
-import { type DeadLettersOptions, deadLettersCommand } from './dead-letters-command.js';
+import { type DeliveriesOptions, deliveriesCommand } from './deliveries-command.js';
 import { exampleCommand } from './example-command.js';
 import { packageVersion } from './package-version.js';
 import { sendCommand } from './send-command.js';
@@ -22,7 +22,7 @@ function ratio(value: string): number {
 
 const repeatable = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
-/** The options every `dead-letters` command takes: where the queue is, and `--json`. */
+/** The options every `deliveries` and `dead-letters` command takes: where the queue is, and `--json`. */
 function withStoreOptions(command: Command): Command {
   return command
     .option('--redis <url>', 'the Redis holding the queue, e.g. redis://127.0.0.1:6379 (under Sentinel: the primary)')
@@ -32,15 +32,50 @@ function withStoreOptions(command: Command): Command {
     )
     .option('--postgres <url>', 'the PostgreSQL holding the queue, e.g. postgres://user:password@127.0.0.1:5432/db')
     .option('--queue <name>', `BullMQ queue name (default: "${DEFAULT_QUEUE_NAME}")`)
-    .option('--json', 'machine-readable output: a JSON array');
+    .option('--json', 'machine-readable output (JSON)');
 }
 
-/** The options that pick dead letters, for `list` and `replay`. */
-function withFilterOptions(command: Command): Command {
-  return command
-    .option('--type <type>', 'only dead letters of this event type')
+/** The options that pick deliveries, for `list` and `replay`; `dead-letters` has no `--status`. */
+function withFilterOptions(command: Command, status = true): Command {
+  command
     .option('--id <eventId>', 'only this event id (repeatable)', repeatable)
-    .option('--since <time>', 'only those that failed at or after this ISO 8601 time, e.g. 2026-11-28T00:00:00Z');
+    .option('--type <type>', 'only this event type');
+  if (status) command.option('--status <status>', 'only waiting, active, retrying, processed or dead deliveries');
+  return command
+    .option('--email <email>', "only this learner's deliveries, by email")
+    .option('--user-id <id>', "only this learner's deliveries, by Acadle user id")
+    .option('--course-id <id>', 'only deliveries about this course')
+    .option('--academy <academy>', "only this academy's deliveries")
+    .option('--since <time>', 'only those received at or after this ISO 8601 time, e.g. 2026-11-28T00:00:00Z')
+    .option('--until <time>', 'only those received at or before this ISO 8601 time');
+}
+
+/** `list`, `show` and `replay` under `parent`: `deliveries`, or `dead-letters` (the same with `--status dead`). */
+function deliveryCommands(parent: Command, io: CliIo, setExitCode: (code: number) => void, deadLetters: boolean): void {
+  const noun = deadLetters ? 'dead letter' : 'delivery';
+  const run = (action: 'list' | 'show' | 'replay', options: DeliveriesOptions) =>
+    deliveriesCommand(io, action, deadLetters ? { ...options, status: 'dead' } : options, noun).then(setExitCode);
+  withFilterOptions(withStoreOptions(parent.command('list')), !deadLetters)
+    .description(
+      `list ${noun.replace(/y$/, 'ie')}s, newest first: received at, event id, type, status, email, attempts, last error`,
+    )
+    .option('--limit <n>', 'the most to list (1 to 500)', positiveInteger, 50)
+    .option('--cursor <cursor>', 'go on from where a list stopped (it prints the cursor)')
+    .action((options: DeliveriesOptions) => run('list', options));
+  withStoreOptions(parent.command('show'))
+    .description(
+      `print one ${noun} in full: attempts, duplicates, conflicts, replays, stored body; exit 1 when there is none`,
+    )
+    .argument('<eventId>', "Acadle's event id")
+    .action((eventId: string, options: DeliveriesOptions) => run('show', { ...options, id: [eventId] }));
+  withFilterOptions(withStoreOptions(parent.command('replay')), !deadLetters)
+    .description(
+      deadLetters
+        ? 'put dead letters back in the queue (all, or those the options pick), attempts reset'
+        : 'put processed or dead deliveries back in the queue (every one the options pick), their handlers run again',
+    )
+    .option('--dry-run', 'print how many would be replayed, change nothing')
+    .action((options: DeliveriesOptions) => run('replay', options));
 }
 
 /**
@@ -95,26 +130,23 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
       },
     );
 
-  const deadLetters = program
-    .command('dead-letters')
-    .description("list, show or replay the dead letters (BullMQ's failed set) of a queue on Redis or PostgreSQL");
-  withFilterOptions(withStoreOptions(deadLetters.command('list')))
-    .description('list dead letters: job id, event id, type, attempts, failed at, last error')
-    .action(async (options: DeadLettersOptions) => {
-      exitCode = await deadLettersCommand(io, 'list', options);
-    });
-  withStoreOptions(deadLetters.command('show'))
-    .description('print one dead letter in full, with its stored body; exit 1 when there is none')
-    .argument('<eventId>', "Acadle's event id")
-    .action(async (eventId: string, options: DeadLettersOptions) => {
-      exitCode = await deadLettersCommand(io, 'show', { ...options, id: [eventId] });
-    });
-  withFilterOptions(withStoreOptions(deadLetters.command('replay')))
-    .description('put dead letters back in the queue, attempts reset and ids kept')
-    .option('--dry-run', 'print what would be replayed, change nothing')
-    .action(async (options: DeadLettersOptions) => {
-      exitCode = await deadLettersCommand(io, 'replay', options);
-    });
+  const setExitCode = (code: number) => {
+    exitCode = code;
+  };
+  deliveryCommands(
+    program
+      .command('deliveries')
+      .description('find, show or replay any delivery in the delivery log of a queue on Redis or PostgreSQL'),
+    io,
+    setExitCode,
+    false,
+  );
+  deliveryCommands(
+    program.command('dead-letters').description('list, show or replay dead letters: `deliveries` with --status dead'),
+    io,
+    setExitCode,
+    true,
+  );
 
   try {
     await program.parseAsync(args, { from: 'user' });

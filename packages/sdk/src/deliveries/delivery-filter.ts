@@ -35,7 +35,8 @@ export const MAX_PAGE_SIZE = 500;
 function timeOf(name: string, value: Date | string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
   const ms = value instanceof Date ? value.getTime() : Date.parse(value);
-  if (Number.isNaN(ms)) throw new TypeError(`${name}: not a time: "${String(value)}" (expected ISO 8601, e.g. 2026-11-28T00:00:00Z)`);
+  if (Number.isNaN(ms))
+    throw new TypeError(`${name}: not a time: "${String(value)}" (expected ISO 8601, e.g. 2026-11-28T00:00:00Z)`);
   return ms;
 }
 
@@ -107,6 +108,7 @@ export function normalizeQuery(query: DeliveryQuery = {}): NormalizedQuery {
 export function isAfter(position: LogPosition, cursor: LogPosition | undefined): boolean {
   if (cursor === undefined) return true;
   return (
-    position.receivedAtMs < cursor.receivedAtMs || (position.receivedAtMs === cursor.receivedAtMs && position.id < cursor.id)
+    position.receivedAtMs < cursor.receivedAtMs ||
+    (position.receivedAtMs === cursor.receivedAtMs && position.id < cursor.id)
   );
 }

@@ -12,10 +12,7 @@ import type {
 import { type LogStore, newEntry, publicEntry, type StoredEntry, summaryOf } from './log-store.js';
 
 /** How an attempt ended. */
-export type AttemptOutcome =
-  | { status: 'processed' }
-  | { status: 'retrying'; nextRetryAt: Date }
-  | { status: 'dead' };
+export type AttemptOutcome = { status: 'processed' } | { status: 'retrying'; nextRetryAt: Date } | { status: 'dead' };
 
 /** Puts a delivery back in the queue for a replay; resolves with the new job's id (or `null`). */
 export type Requeue = (entry: StoredEntry) => Promise<string | null>;
@@ -78,7 +75,12 @@ export class DeliveryLogKeeper {
   }
 
   /** An attempt ended: appends it, and sets the status (and, when finished, when the entry goes). */
-  async attemptFinished(delivery: Delivery, attempt: DeliveryAttempt, outcome: AttemptOutcome): Promise<void> {
+  async attemptFinished(
+    delivery: Delivery,
+    attempt: DeliveryAttempt,
+    outcome: AttemptOutcome,
+    retention: LogRetention = this.#retention,
+  ): Promise<void> {
     await this.#write(async () => {
       const now = Date.now();
       const change = {
@@ -87,9 +89,9 @@ export class DeliveryLogKeeper {
         nextRetryAt: outcome.status === 'retrying' ? outcome.nextRetryAt.toISOString() : null,
         expiresAtMs:
           outcome.status === 'processed'
-            ? now + this.#retention.processedMs
+            ? now + retention.processedMs
             : outcome.status === 'dead'
-              ? now + this.#retention.deadLettersMs
+              ? now + retention.deadLettersMs
               : null,
       };
       if (!(await this.#store.update(delivery.id, change))) {
@@ -118,9 +120,9 @@ export class DeliveryLogKeeper {
     }
   }
 
-  /** Undoes the entry of a delivery that turned out to be a duplicate after all. */
-  async forget(id: string): Promise<void> {
-    await this.#store.remove(id);
+  /** Closes the store. */
+  async close(): Promise<void> {
+    await this.#store.close?.();
   }
 
   async find(query?: DeliveryQuery): Promise<DeliveryPage> {
@@ -141,7 +143,9 @@ export class DeliveryLogKeeper {
       if (!Array.isArray(selection.ids) || !selection.ids.every((id) => typeof id === 'string'))
         throw new TypeError('ids: expected a list of event ids');
       const entries = await Promise.all([...new Set(selection.ids)].map((id) => this.#store.get(id)));
-      return entries.filter((entry): entry is StoredEntry => entry !== undefined && FINISHED.includes(entry.status as never));
+      return entries.filter(
+        (entry): entry is StoredEntry => entry !== undefined && FINISHED.includes(entry.status as never),
+      );
     }
     const filter = normalizeFilter(selection.filter);
     const selected: StoredEntry[] = [];
@@ -163,20 +167,21 @@ export class DeliveryLogKeeper {
     if (selection.dryRun) return { matched: entries.length, replayed: 0 };
     let replayed = 0;
     for (const entry of entries) {
-      const replayedAt = new Date().toISOString();
+      // A page holds no bodies (Redis): the whole entry is read, before it is marked, for the one being replayed.
+      const full = (await this.#store.get(entry.id)) ?? entry;
       const marked = await this.#store.update(entry.id, {
         status: 'waiting',
         onlyFrom: FINISHED,
-        replayedAt,
+        replayedAt: new Date().toISOString(),
         nextRetryAt: null,
         expiresAtMs: null,
       });
       if (!marked) continue;
       try {
-        const jobId = await requeue(entry);
+        const jobId = await requeue(full);
         if (jobId !== null) await this.#store.update(entry.id, { status: 'waiting', onlyFrom: ['waiting'], jobId });
       } catch (error) {
-        await this.#store.update(entry.id, { status: entry.status, expiresAtMs: entry.expiresAtMs });
+        await this.#store.update(entry.id, { status: full.status, expiresAtMs: full.expiresAtMs });
         throw new Error(`Replay stopped at ${entry.id} after ${replayed} replayed: ${messageOf(error)}`, { cause: error });
       }
       replayed += 1;

@@ -1,6 +1,6 @@
 import type { Delivery } from '../queue/event-queue.js';
-import type { DeliveryAttempt, DeliveryLogEntry, DeliveryStatus, DeliverySummary } from './delivery-log.js';
 import type { LogPosition, NormalizedFilter } from './delivery-filter.js';
+import type { DeliveryAttempt, DeliveryLogEntry, DeliveryStatus, DeliverySummary } from './delivery-log.js';
 import { deliverySubjects } from './delivery-subjects.js';
 
 /** The most attempts an entry keeps (the latest). */
@@ -53,14 +53,14 @@ export interface LogStore {
   repeated(id: string, body: string): Promise<RepeatResult>;
   /** Applies `change`; `false` when the log has no such entry (or the `onlyFrom` guard refused it). */
   update(id: string, change: EntryChange): Promise<boolean>;
-  /** Removes an entry (one logged for a delivery the queue then found to be a duplicate). */
-  remove(id: string): Promise<void>;
   /** Up to `limit` entries matching `filter` below `after`, newest first, reading a bounded number of entries. */
   find(filter: NormalizedFilter, limit: number, after: LogPosition | undefined): Promise<StoredPage>;
   /** One entry. */
   get(id: string): Promise<StoredEntry | undefined>;
   /** Removes up to `limit` entries whose time has come; returns how many. */
   removeExpired(nowMs: number, limit: number): Promise<number>;
+  /** Releases what the store opened (a pool it made). */
+  close?(): Promise<void>;
 }
 
 /** A new entry for a delivery just stored. */

@@ -64,10 +64,6 @@ export class MemoryLogStore implements LogStore {
     return logged !== undefined && applyChange(logged, change);
   }
 
-  async remove(id: string): Promise<void> {
-    this.#entries.delete(id);
-  }
-
   async find(filter: NormalizedFilter, limit: number, after: LogPosition | undefined): Promise<StoredPage> {
     await this.removeExpired(Date.now(), Number.POSITIVE_INFINITY);
     const matching = [...this.#entries.values()]
@@ -75,7 +71,10 @@ export class MemoryLogStore implements LogStore {
       .sort(newestFirst);
     const entries = matching.slice(0, limit).map((entry) => structuredClone(entry));
     const last = entries.at(-1);
-    return { entries, next: matching.length > limit && last ? { receivedAtMs: last.receivedAtMs, id: last.id } : undefined };
+    return {
+      entries,
+      next: matching.length > limit && last ? { receivedAtMs: last.receivedAtMs, id: last.id } : undefined,
+    };
   }
 
   async get(id: string): Promise<StoredEntry | undefined> {

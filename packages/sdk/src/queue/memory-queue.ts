@@ -7,8 +7,8 @@ import type {
   ReplaySelection,
 } from '../deliveries/delivery-log.js';
 import { DeliveryLogKeeper } from '../deliveries/delivery-log-keeper.js';
-import { MemoryLogStore } from '../deliveries/memory-log-store.js';
 import { deliveryOf } from '../deliveries/log-store.js';
+import { MemoryLogStore } from '../deliveries/memory-log-store.js';
 import { consoleLogger, type Logger } from '../shared/logger.js';
 import { withTimeout } from '../shared/with-timeout.js';
 import type { Delivery, DeliveryProcessor, EnqueueResult, EventQueue } from './event-queue.js';
@@ -252,9 +252,13 @@ export class MemoryQueue implements EventQueue, DeliveryLog {
       );
       this.#processed += 1;
       this.#unfinished.finish(job.delivery);
-      await this.#log.attemptFinished(job.delivery, { ...attempt, durationMs: Date.now() - startedAt.getTime() }, {
-        status: 'processed',
-      });
+      await this.#log.attemptFinished(
+        job.delivery,
+        { ...attempt, durationMs: Date.now() - startedAt.getTime() },
+        {
+          status: 'processed',
+        },
+      );
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const failed = { ...attempt, durationMs: Date.now() - startedAt.getTime(), error: reason };

@@ -22,7 +22,11 @@ export interface RetryOptions {
 }
 
 /** The retry policy's defaults: 8 attempts, from 1 second, doubling, at most an hour apart. */
-export const DEFAULT_RETRY: Readonly<Required<RetryOptions>> = { attempts: 8, backoffMs: 1000, maxBackoffMs: 3_600_000 };
+export const DEFAULT_RETRY: Readonly<Required<RetryOptions>> = {
+  attempts: 8,
+  backoffMs: 1000,
+  maxBackoffMs: 3_600_000,
+};
 
 /** `options` with the defaults, checked: a `TypeError` names the bad field. */
 export function resolveRetry(options: RetryOptions = {}): Required<RetryOptions> {

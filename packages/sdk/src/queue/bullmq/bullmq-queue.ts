@@ -1,5 +1,15 @@
 import { consoleLogger, type Delivery, type EnqueueResult, type EventQueue, type Logger } from 'acadle-webhooks';
-import type { DefaultJobOptions, PostgresConnectionOptions, Queue, RedisConnectionClient } from 'bullmq';
+import type { DefaultJobOptions, Queue, RedisConnectionClient } from 'bullmq';
+import type {
+  DeliveryLog,
+  DeliveryLogEntry,
+  DeliveryPage,
+  DeliveryQuery,
+  ReplayResult,
+  ReplaySelection,
+} from '../../deliveries/delivery-log.js';
+import { DeliveryLogKeeper } from '../../deliveries/delivery-log-keeper.js';
+import { deliveryOf, type StoredEntry } from '../../deliveries/log-store.js';
 import { loadOpenTelemetry } from '../../shared/load-open-telemetry.js';
 import { withTimeout } from '../../shared/with-timeout.js';
 import type { QueueStats } from '../queue-stats.js';
@@ -7,6 +17,8 @@ import { type RetentionOptions, resolveRetention } from '../retention.js';
 import { DEFAULT_QUEUE_NAME } from './default-queue-name.js';
 import { GroupCommit } from './group-commit.js';
 import { bullmq } from './load-bullmq.js';
+import { logStoreFor } from './log-store-for.js';
+import type { PostgresConnection } from './postgres-connection.js';
 import { readQueueStats } from './read-queue-stats.js';
 import { isRedisClient, type RedisConnection, redisConnectionFor } from './redis-connection.js';
 import { ReplicaWaiter } from './replica-waiter.js';
@@ -22,9 +34,6 @@ function jobIdFor(delivery: Delivery): string {
   const random = Math.floor(Math.random() * 36 ** 6).toString(36);
   return `evt-${Buffer.from(delivery.id).toString('base64url')}-${Date.parse(delivery.receivedAt).toString(36)}${random}`;
 }
-
-/** The PostgreSQL connection of BullMQ's Postgres backend: a connection string, a pool config, or a `pg.Pool`. */
-export type PostgresConnection = PostgresConnectionOptions;
 
 /** Where a `BullMQQueue` stores deliveries. */
 export type BullMQQueueOptions = {
@@ -111,7 +120,7 @@ type BulkJob = { name: string; data: StoredDelivery; opts: Record<string, unknow
  * app.use(createExpressMiddleware({ queue, auth: { tokens } }));
  * ```
  */
-export class BullMQQueue implements EventQueue {
+export class BullMQQueue implements EventQueue, DeliveryLog {
   #queue: Queue;
   /** Builds the queue again; set for the Postgres backend only (see `#recover`). */
   readonly #rebuild: (() => Queue) | undefined;
@@ -126,6 +135,7 @@ export class BullMQQueue implements EventQueue {
   readonly #replicas: ReplicaWaiter | undefined;
   /** A Redis Cluster connection this queue made, which BullMQ leaves open. */
   #ownCluster: RedisConnectionClient | undefined;
+  readonly #log: DeliveryLogKeeper;
 
   constructor(options: BullMQQueueOptions) {
     loadOpenTelemetry();
@@ -185,6 +195,11 @@ export class BullMQQueue implements EventQueue {
       });
     }
     if (minReplicas > 0) this.#replicas = this.#replicaWaiter(minReplicas, options.replicaTimeoutMs ?? 1000);
+    const store = logStoreFor(
+      'postgres' in options ? { postgres: options.postgres } : { redis: async () => this.queue.backend.client },
+      this.queue,
+    );
+    this.#log = new DeliveryLogKeeper(store, { logger: this.#logger, retention });
   }
 
   /**
@@ -253,8 +268,11 @@ export class BullMQQueue implements EventQueue {
         ? await this.#groupCommit.submit({ name: delivery.type, data, opts })
         : await this.queue.add(delivery.type, data, opts);
       this.#everStored = true;
+      const duplicate = job.id !== jobId;
+      // Awaited: an acknowledged delivery is in the log (a failure answers 503, and Acadle's retry logs it).
+      await this.#log.stored(delivery, duplicate ? null : jobId, duplicate);
       if (this.#replicas) await this.#replicated(this.#replicas);
-      return { duplicate: job.id !== jobId };
+      return { duplicate };
     } catch (error) {
       this.#recover();
       throw new Error('BullMQ could not store the delivery', { cause: error });
@@ -292,6 +310,45 @@ export class BullMQQueue implements EventQueue {
     return readQueueStats(this.queue);
   }
 
+  findDeliveries(query?: DeliveryQuery): Promise<DeliveryPage> {
+    return this.#log.find(query);
+  }
+
+  getDelivery(id: string): Promise<DeliveryLogEntry | undefined> {
+    return this.#log.get(id);
+  }
+
+  listDeadLetters(query?: Omit<DeliveryQuery, 'status'>): Promise<DeliveryPage> {
+    return this.#log.find({ ...query, status: 'dead' });
+  }
+
+  /**
+   * Puts processed or dead deliveries back in the queue (see `DeliveryLog`): a dead letter still in
+   * BullMQ's failed set is retried in place, attempts reset; any other delivery is added again as a
+   * new job, past deduplication. Workers then run it as any other.
+   */
+  replayDeliveries(selection: ReplaySelection): Promise<ReplayResult> {
+    return this.#log.replay(selection, (entry) => this.#requeue(entry));
+  }
+
+  async #requeue(entry: StoredEntry): Promise<string> {
+    if (entry.status === 'dead' && entry.jobId !== null) {
+      const job = await this.queue.getJob(entry.jobId);
+      if (job && (await job.getState()) === 'failed') {
+        await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+        return entry.jobId;
+      }
+    }
+    const delivery = deliveryOf(entry);
+    const jobId = jobIdFor(delivery);
+    await this.queue.add(delivery.type, toStoredDelivery(delivery), {
+      ...this.#jobOptions,
+      ...JOB_RETRY_OPTIONS,
+      jobId,
+    });
+    return jobId;
+  }
+
   /** Resolves when the backend answers a trivial request within `timeoutMs`, rejects otherwise (for readiness probes). */
   async ping(timeoutMs = 1000): Promise<void> {
     await withTimeout(
@@ -304,6 +361,7 @@ export class BullMQQueue implements EventQueue {
   /** Closes the BullMQ queue, and the Redis connection if the queue made it (a client you gave stays open). */
   async close(): Promise<void> {
     await this.queue.close();
+    await this.#log.close();
     await this.#ownCluster?.quit().catch(() => {});
   }
 

@@ -1,27 +1,25 @@
 import { consoleLogger, type Delivery, type DeliveryProcessor, type Logger, NonRetryableError } from 'acadle-webhooks';
-import type { Job, Worker } from 'bullmq';
+import type { Job, MinimalJob, Worker } from 'bullmq';
+import { DeliveryLogKeeper, type LogRetention } from '../../deliveries/delivery-log-keeper.js';
 import { loadOpenTelemetry } from '../../shared/load-open-telemetry.js';
 import { withTimeout } from '../../shared/with-timeout.js';
+import { resolveRetention } from '../retention.js';
+import { type RetryOptions, resolveRetry, retryDelayMs } from '../retry-policy.js';
 import { continueTrace } from '../trace-context.js';
-import type { PostgresConnection } from './bullmq-queue.js';
 import { DEFAULT_QUEUE_NAME } from './default-queue-name.js';
 import { bullmq } from './load-bullmq.js';
+import { logStoreFor } from './log-store-for.js';
+import type { PostgresConnection } from './postgres-connection.js';
 import { type RedisConnection, redisConnectionFor } from './redis-connection.js';
 import { fromStoredDelivery } from './stored-delivery.js';
 import { throttledErrorLog } from './throttled-error-log.js';
 
-/** How a worker runs and retries deliveries. */
-export type BullMQWorkerOptions = {
+/** How a worker runs and retries deliveries: the one retry policy of every queue (`RetryOptions`: 8 attempts, doubling from 1 s, jitter, at most an hour apart). */
+export type BullMQWorkerOptions = RetryOptions & {
   /** The queue to take deliveries from, as given to `BullMQQueue`. @defaultValue {@link DEFAULT_QUEUE_NAME} */
   queueName?: string;
   /** Deliveries processed at once by this worker. @defaultValue 1 */
   concurrency?: number;
-  /** Attempts before a delivery becomes a dead letter (BullMQ's failed set). @defaultValue 8 */
-  attempts?: number;
-  /** Delay before the first retry; doubled at each further one, with jitter. @defaultValue 1000 */
-  backoffMs?: number;
-  /** Longest delay between two attempts. @defaultValue 1 hour */
-  maxBackoffMs?: number;
   /** How long a job stays locked to a worker that stopped renewing it before another takes it. @defaultValue 30000 */
   lockDurationMs?: number;
   /** How often stalled jobs (of crashed workers) are looked for. @defaultValue 30000 */
@@ -31,15 +29,15 @@ export type BullMQWorkerOptions = {
   /** Where worker errors and dead letters are logged. @defaultValue `consoleLogger` (warnings and errors on stderr) */
   logger?: Logger;
 } & (
-  | {
-      /** Redis, as a URL, connection options (Sentinel too) or `{ clusterNodes }`; the worker makes its own blocking connection. */
-      redis: RedisConnection;
-    }
-  | {
-      /** PostgreSQL, through BullMQ's Postgres backend. */
-      postgres: PostgresConnection;
-    }
-);
+    | {
+        /** Redis, as a URL, connection options (Sentinel too) or `{ clusterNodes }`; the worker makes its own blocking connection. */
+        redis: RedisConnection;
+      }
+    | {
+        /** PostgreSQL, through BullMQ's Postgres backend. */
+        postgres: PostgresConnection;
+      }
+  );
 
 /** A running worker. */
 export interface BullMQWorker {
@@ -47,6 +45,19 @@ export interface BullMQWorker {
   readonly worker: Worker;
   /** Stops taking jobs, aborts handlers' `signal`, and waits up to `closeTimeoutMs` for active ones. */
   close(): Promise<void>;
+}
+
+/** How long the log keeps a finished delivery: as long as BullMQ keeps its job (the queue's `retention`). */
+function retentionOf(job: Job): LogRetention {
+  const defaults = resolveRetention();
+  const ageMs = (keep: unknown, fallback: number) => {
+    const age = typeof keep === 'object' && keep !== null ? (keep as { age?: unknown }).age : undefined;
+    return typeof age === 'number' ? age * 1000 : fallback;
+  };
+  return {
+    processedMs: ageMs(job.opts.removeOnComplete, defaults.processedMs),
+    deadLettersMs: ageMs(job.opts.removeOnFail, defaults.deadLettersMs),
+  };
 }
 
 /**
@@ -63,24 +74,44 @@ export interface BullMQWorker {
  * ```
  */
 export function createBullMQWorker(processor: DeliveryProcessor, options: BullMQWorkerOptions): BullMQWorker {
-  const attempts = options.attempts ?? 8;
-  const backoffMs = options.backoffMs ?? 1000;
-  const maxBackoffMs = options.maxBackoffMs ?? 3_600_000;
+  const retry = resolveRetry(options);
   const logger = options.logger ?? consoleLogger;
   const abort = new AbortController();
   loadOpenTelemetry();
+  // The delay of each job's next attempt, chosen when it fails (to log it), handed to BullMQ's backoffStrategy.
+  const nextDelays = new Map<string, number>();
+  let log: DeliveryLogKeeper | undefined;
 
   const run = async (job: Job<Delivery>) => {
     const attempt = job.attemptsMade + 1;
+    const { delivery, traceContext } = fromStoredDelivery(job.data);
+    const jobId = String(job.id);
+    await log?.attemptStarted(delivery, jobId);
+    const startedAt = Date.now();
+    const attemptOf = (error?: string) => ({
+      attempt,
+      startedAt: new Date(startedAt).toISOString(),
+      durationMs: Date.now() - startedAt,
+      ...(error === undefined ? {} : { error }),
+    });
     try {
-      const { delivery, traceContext } = fromStoredDelivery(job.data);
       await continueTrace(traceContext, () => processor(delivery, { attempt, signal: abort.signal }));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      const final = error instanceof NonRetryableError || attempt >= retry.attempts;
+      const delayMs = retryDelayMs(attempt, retry);
+      if (!final) nextDelays.set(jobId, delayMs);
+      await log?.attemptFinished(
+        delivery,
+        attemptOf(message),
+        final ? { status: 'dead' } : { status: 'retrying', nextRetryAt: new Date(Date.now() + delayMs) },
+        retentionOf(job),
+      );
       if (error instanceof NonRetryableError) throw new bullmq.UnrecoverableError(message);
-      if (attempt >= attempts) throw new bullmq.UnrecoverableError(`Gave up after ${attempt} attempts: ${message}`);
+      if (final) throw new bullmq.UnrecoverableError(`Gave up after ${attempt} attempts: ${message}`);
       throw error;
     }
+    await log?.attemptFinished(delivery, attemptOf(), { status: 'processed' }, retentionOf(job));
   };
 
   const workerOptions = {
@@ -90,10 +121,10 @@ export function createBullMQWorker(processor: DeliveryProcessor, options: BullMQ
     // A job whose worker died twice mid-way is retried once more before it counts as failed.
     maxStalledCount: 2,
     settings: {
-      backoffStrategy: (attemptsMade: number) => {
-        const exponential = Math.min(backoffMs * 2 ** Math.max(0, attemptsMade - 1), maxBackoffMs);
-        // Full jitter on half the delay spreads retries of many failed jobs apart.
-        return Math.round(exponential / 2 + Math.random() * (exponential / 2));
+      backoffStrategy: (attemptsMade: number, _type?: string, _error?: Error, job?: MinimalJob) => {
+        const chosen = job?.id === undefined ? undefined : nextDelays.get(String(job.id));
+        if (chosen !== undefined) nextDelays.delete(String(job?.id));
+        return chosen ?? retryDelayMs(attemptsMade, retry);
       },
     },
   };
@@ -109,6 +140,13 @@ export function createBullMQWorker(processor: DeliveryProcessor, options: BullMQ
           bullmq.createPostgresBackend,
         ) as unknown as Worker<Delivery>)
       : new bullmq.Worker<Delivery>(queueName, run, { ...workerOptions, ...(redis as NonNullable<typeof redis>) });
+  log = new DeliveryLogKeeper(
+    logStoreFor(
+      'postgres' in options ? { postgres: options.postgres } : { redis: async () => worker.backend.client },
+      worker,
+    ),
+    { logger, retention: resolveRetention() },
+  );
   const logError = throttledErrorLog(logger, 'BullMQ worker error');
   let closed = false;
   // Once closed, a connection BullMQ had not yet let go of may still report the store going away
@@ -141,6 +179,7 @@ export function createBullMQWorker(processor: DeliveryProcessor, options: BullMQ
       }
       // BullMQ works on duplicates of a Cluster connection given to it, and leaves the original open.
       if (redis?.prefix !== undefined) await redis.connection.quit?.().catch(() => {});
+      await log?.close();
       closed = true;
     },
   };

@@ -4,16 +4,10 @@
  * @packageDocumentation
  * @module acadle-webhooks/bullmq
  */
-export { BullMQQueue, type BullMQQueueOptions, type PostgresConnection } from './bullmq-queue.js';
+export { BullMQQueue, type BullMQQueueOptions } from './bullmq-queue.js';
 export { type BullMQWorker, type BullMQWorkerOptions, createBullMQWorker } from './create-bullmq-worker.js';
 export { DEFAULT_QUEUE_NAME } from './default-queue-name.js';
-export {
-  type BullMQDeadLetter,
-  type DeadLetterFilter,
-  type DeadLetterSource,
-  listDeadLetters,
-} from './list-dead-letters.js';
+export type { PostgresConnection } from './postgres-connection.js';
 export { type QueueStatsSource, readQueueStats } from './read-queue-stats.js';
 export type { RedisClusterNode, RedisClusterOptions } from './redis-cluster.js';
 export type { RedisConnection } from './redis-connection.js';
-export { type ReplayedDelivery, type ReplayFilter, replayFailed } from './replay-failed.js';

@@ -5,7 +5,7 @@ import { withTimeout } from '../shared/with-timeout.js';
 import { CliError } from './cli-io.js';
 
 /** Where `dead-letters` finds the queue: exactly one of `--redis`, `--redis-cluster` and `--postgres`, and `--queue`. */
-export interface DeadLetterStoreOptions {
+export interface StoreOptions {
   redis?: string;
   redisCluster?: string;
   postgres?: string;
@@ -13,7 +13,7 @@ export interface DeadLetterStoreOptions {
 }
 
 /** A queue opened for `dead-letters`, with the SDK's BullMQ entry it was built from. */
-export interface OpenedDeadLetterQueue {
+export interface OpenedQueue {
   bullmq: typeof BullMQEntry;
   queue: BullMQEntry.BullMQQueue;
   /** Closes the queue and its connections (so that the process can exit), giving up after a few seconds. */
@@ -21,7 +21,7 @@ export interface OpenedDeadLetterQueue {
 }
 
 /** The store `--redis`, `--redis-cluster` or `--postgres` names. */
-export interface DeadLetterStore {
+export interface QueueStore {
   backend: 'redis' | 'postgres';
   url: string;
   /** With `--redis-cluster`: its nodes, `host:port` each. */
@@ -39,7 +39,7 @@ const EXAMPLES = { redis: 'redis://127.0.0.1:6379', postgres: 'postgres://user:p
 const NAMES = { redis: 'Redis', postgres: 'PostgreSQL' };
 
 /** The store named by `--redis` or `--postgres`; a one-line error unless exactly one, and a URL of its kind. */
-export function storeOf(options: DeadLetterStoreOptions): DeadLetterStore {
+export function storeOf(options: StoreOptions): QueueStore {
   if ([options.redis, options.redisCluster, options.postgres].filter((option) => option !== undefined).length > 1)
     throw new CliError('Use one of --redis, --redis-cluster and --postgres: the dead letters are in one of them');
   if (options.redisCluster !== undefined) {
@@ -85,7 +85,7 @@ function isInstalled(name: string): boolean {
 }
 
 /** The SDK's BullMQ entry; a one-line error naming what to install when bullmq or the driver is missing. */
-async function loadBullMQ(backend: DeadLetterStore['backend']): Promise<typeof BullMQEntry> {
+async function loadBullMQ(backend: QueueStore['backend']): Promise<typeof BullMQEntry> {
   const needed = ['bullmq', backend === 'redis' ? 'ioredis' : 'pg'];
   const missing = new CliError(
     `dead-letters${backend === 'redis' ? '' : ' --postgres'} needs ${needed.join(' and ')}: npm install ${needed.join(' ')}`,
@@ -106,10 +106,7 @@ async function loadBullMQ(backend: DeadLetterStore['backend']): Promise<typeof B
  * SDK's default when unset) in `store`, and checks that the store answers; one-line errors for
  * what is missing or unreachable.
  */
-export async function openDeadLetterQueue(
-  store: DeadLetterStore,
-  queueName: string | undefined,
-): Promise<OpenedDeadLetterQueue> {
+export async function openQueue(store: QueueStore, queueName: string | undefined): Promise<OpenedQueue> {
   const bullmq = await loadBullMQ(store.backend);
   // Silent: the command reports what fails itself, in one line on its own output.
   const common = { queueName, logger: silentLogger };
