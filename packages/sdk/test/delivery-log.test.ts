@@ -225,7 +225,7 @@ describe.each([
     const base = Date.parse('2026-11-20T10:00:00.000Z');
     const at = (minutes: number) => new Date(base + minutes * 60_000).toISOString();
     const jane = { user: { id: 1, email: 'jane@x.com' } };
-    const events = [
+    const events: [{ id: string; type: string }, string][] = [
       [createEvent('user_registered', { id: 'r-1', data: jane }), at(0)],
       [createEvent('user_course_completed', { id: 'c-1', data: { ...jane, course: { id: 7 } } }), at(1)],
       [
@@ -237,8 +237,11 @@ describe.each([
       ],
       [createEvent('user_badge_updated', { id: 'b-1', data: { user: { id: 2, email: 'bo@x.com' } } }), at(3)],
       // Seven received in the same millisecond: the cursor orders them by id.
-      ...Array.from({ length: 7 }, (_, index) => [createEvent('user_registered', { id: `same-${index}` }), at(4)]),
-    ] as const;
+      ...Array.from({ length: 7 }, (_, index): [{ id: string; type: string }, string] => [
+        createEvent('user_registered', { id: `same-${index}` }),
+        at(4),
+      ]),
+    ];
     for (const [event, receivedAt] of events) await subject.enqueue(delivery(event, receivedAt));
     await waitFor(
       'all processed',

@@ -1,4 +1,5 @@
 import type { DeliveryFilter, DeliveryStatus } from '../deliveries/delivery-log.js';
+import { normalizeFilter } from '../deliveries/delivery-filter.js';
 import { CliError, type CliIo } from './cli-io.js';
 import { formatDelivery, formatDeliveryTable } from './format-deliveries.js';
 import { openQueue, type StoreOptions, storeOf } from './open-queue.js';
@@ -22,6 +23,10 @@ export interface DeliveriesOptions extends StoreOptions {
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
+/** A filter error ("userId: …") with the option's name ("--user-id: …"). */
+const optionNamed = (message: string) =>
+  message.replace(/^(\w+):/, (_, name: string) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}:`);
+
 /** The filter the options describe, times checked before anything connects. */
 function filterOf(options: DeliveriesOptions): DeliveryFilter {
   for (const name of ['since', 'until'] as const) {
@@ -29,7 +34,7 @@ function filterOf(options: DeliveriesOptions): DeliveryFilter {
     if (value !== undefined && Number.isNaN(Date.parse(value)))
       throw new CliError(`Invalid --${name} "${value}": expected an ISO 8601 time such as 2026-11-28T00:00:00Z`);
   }
-  return {
+  const filter: DeliveryFilter = {
     ids: options.id,
     type: options.type,
     status: options.status as DeliveryStatus | undefined,
@@ -40,11 +45,13 @@ function filterOf(options: DeliveriesOptions): DeliveryFilter {
     since: options.since,
     until: options.until,
   };
+  try {
+    normalizeFilter(filter);
+  } catch (error) {
+    throw new CliError(`Invalid ${optionNamed((error as Error).message)}`);
+  }
+  return filter;
 }
-
-/** A filter error ("userId: …") with the option's name ("--user-id: …"). */
-const optionNamed = (message: string) =>
-  message.replace(/^(\w+):/, (_, name: string) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}:`);
 
 const isEmpty = (filter: DeliveryFilter) => Object.values(filter).every((value) => value === undefined);
 

@@ -65,7 +65,8 @@ beforeAll(async () => {
   [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
   // The CLI loads the built `acadle-webhooks/bullmq`, as it does once installed: `pnpm test` builds it first.
   const built = await import('acadle-webhooks/bullmq' as string);
-  if (typeof built.listDeadLetters !== 'function') throw new Error('dist/ is older than src/: run `npx tsup` first');
+  if (typeof built.BullMQQueue.prototype.findDeliveries !== 'function')
+    throw new Error('dist/ is older than src/: run `npx tsup` first');
 });
 afterAll(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
@@ -78,8 +79,8 @@ afterAll(async () => {
  */
 function queueWith(connection: Connection) {
   sequence += 1;
-  const queueName = `dead-letters-${sequence}-${Date.now()}`;
-  const queue = new BullMQQueue({ ...connection, queueName } as BullMQQueueOptions);
+  const queueName = `deliveries-${sequence}-${Date.now()}`;
+  const queue = new BullMQQueue({ ...connection, queueName, logger: silentLogger } as BullMQQueueOptions);
   const state = { failing: true, processed: [] as { id: string; attempt: number }[] };
   const handler = (event: { id: string }, context: { attempt: number }) => {
     if (state.failing) throw new Error('CRM unreachable');
@@ -94,17 +95,22 @@ function queueWith(connection: Connection) {
     () => worker.close(),
     () => queue.close(),
   );
-  /** Enqueues the bodies and waits until the failed set holds `total` dead letters. */
+  /** Enqueues the bodies and waits until the log holds `total` dead letters. */
   async function deadLetter(bodies: object[], total: number) {
     for (const body of bodies) await queue.enqueue(delivery(body));
-    await waitFor(`${total} dead letters`, async () => (await queue.queue.getFailedCount()) === total);
+    await waitFor(
+      `${total} dead letters`,
+      async () => (await queue.listDeadLetters({ limit: 500 })).deliveries.length === total,
+    );
   }
   return { queue, queueName, state, deadLetter };
 }
 
-describe('acadle-webhooks dead-letters on Redis', () => {
-  const registered = createEvent('user_registered');
-  const completed = createEvent('user_course_completed');
+const lastLine = (out: string) => out.trim().split('\n').at(-1);
+
+describe('acadle-webhooks dead-letters and deliveries on Redis', () => {
+  const registered = createEvent('user_registered', { data: { user: { email: 'Jane@X.com', id: 42 } } });
+  const completed = createEvent('user_course_completed', { data: { course: { id: 77 } } });
   const invalid = createEvent('user_registered', { data: { user: { created_at: 'not a date' } } });
   let fixture: ReturnType<typeof queueWith>;
   let between: string;
@@ -113,45 +119,35 @@ describe('acadle-webhooks dead-letters on Redis', () => {
   beforeAll(async () => {
     fixture = queueWith({ redis: redis.url });
     await fixture.deadLetter([registered, completed], 2);
+    await new Promise((resolve) => setTimeout(resolve, 20));
     between = new Date().toISOString();
     await new Promise((resolve) => setTimeout(resolve, 20));
     await fixture.deadLetter([invalid], 3);
     args = ['--redis', redis.url, '--queue', fixture.queueName];
   });
 
-  it('lists each dead letter: job id, event id, type, attempts, failure time and last error', async () => {
+  it('lists each dead letter, newest first: received at, event id, type, status, email, attempts, last error', async () => {
     const { code, out } = await cli('dead-letters', 'list', ...args);
     expect(code).toBe(0);
     const lines = out.trim().split('\n');
-    expect(lines[0]).toMatch(/^job id\s+event id\s+event type\s+attempts\s+failed at\s+last error$/);
+    expect(lines[0]).toMatch(/^received at\s+event id\s+event type\s+status\s+email\s+attempts\s+last error$/);
     expect(lines).toHaveLength(5);
     expect(lines.at(-1)).toBe('3 dead letters.');
-    const [failed] = (await fixture.queue.queue.getFailed()).filter((job) => job?.data.id === registered.id);
-    const row = lines.find((line) => line.includes(registered.id));
-    expect(row).toMatch(
+    const entry = await fixture.queue.getDelivery(registered.id);
+    expect(lines.find((line) => line.includes(registered.id))).toMatch(
       new RegExp(
-        `^${failed?.id}\\s+${registered.id}\\s+user_registered\\s+1\\s+${new Date(failed?.finishedOn ?? 0).toISOString()}\\s+Gave up after 1 attempts: CRM unreachable$`,
+        `^${entry?.receivedAt}\\s+${registered.id}\\s+user_registered\\s+dead\\s+jane@x\\.com\\s+1\\s+CRM unreachable$`,
       ),
     );
+    expect(lines[1]).toContain(invalid.id);
     expect(lines.find((line) => line.includes(invalid.id))).toContain('data.user.created_at');
   });
 
-  it('prints a JSON array with --json', async () => {
+  it('prints the page as JSON with --json, as findDeliveries answers it', async () => {
     const { code, out } = await cli('dead-letters', 'list', ...args, '--json');
     expect(code).toBe(0);
-    const entries = JSON.parse(out);
-    expect(entries).toHaveLength(3);
-    const jobs = await fixture.queue.queue.getFailed();
-    for (const job of jobs) {
-      expect(entries).toContainEqual({
-        jobId: job?.id,
-        eventId: job?.data.id,
-        eventType: job?.data.type,
-        attemptsMade: 1,
-        failedReason: job?.failedReason,
-        failedAt: new Date(job?.finishedOn ?? 0).toISOString(),
-      });
-    }
+    expect(JSON.parse(out)).toEqual(await fixture.queue.findDeliveries({ status: 'dead' }));
+    expect(JSON.parse(out).deliveries).toHaveLength(3);
   });
 
   it('says "No dead letters." for a queue without any', async () => {
@@ -162,77 +158,104 @@ describe('acadle-webhooks dead-letters on Redis', () => {
 
   it.each([
     ['--type', () => ['--type', 'user_course_completed'], () => [completed.id]],
-    ['--id (repeatable)', () => ['--id', registered.id, '--id', invalid.id], () => [registered.id, invalid.id]],
+    ['--id (repeatable)', () => ['--id', registered.id, '--id', invalid.id], () => [invalid.id, registered.id]],
     ['--since', () => ['--since', between], () => [invalid.id]],
-  ])('picks dead letters with %s', async (_, filter, expected) => {
-    const { code, out } = await cli('dead-letters', 'list', ...args, ...filter(), '--json');
+    ['--until', () => ['--until', between], () => [completed.id, registered.id]],
+    ['--email, without case', () => ['--email', 'JANE@x.com'], () => [registered.id]],
+    ['--user-id', () => ['--user-id', '42'], () => [registered.id]],
+    ['--course-id', () => ['--course-id', '77'], () => [completed.id]],
+    ['--status', () => ['--status', 'dead', '--type', 'user_registered'], () => [invalid.id, registered.id]],
+    ['--limit', () => ['--limit', '1'], () => [invalid.id]],
+  ])('picks deliveries with %s', async (_, filter, expected) => {
+    const { code, out } = await cli('deliveries', 'list', ...args, ...filter(), '--json');
     expect(code).toBe(0);
-    expect(JSON.parse(out).map((entry: { eventId: string }) => entry.eventId)).toEqual(
-      expect.arrayContaining(expected()),
-    );
-    expect(JSON.parse(out)).toHaveLength(expected().length);
+    expect(JSON.parse(out).deliveries.map((entry: { id: string }) => entry.id)).toEqual(expected());
   });
 
-  it('shows one dead letter in full: its stored body, exactly, and the request metadata', async () => {
-    const { code, out } = await cli('dead-letters', 'show', invalid.id, ...args);
+  it('goes on from a cursor that a list printed', async () => {
+    const first = await cli('deliveries', 'list', ...args, '--limit', '2');
+    const cursor = lastLine(first.out)?.match(/more with --cursor (\S+)$/)?.[1];
+    expect(cursor).toBeDefined();
+    const rest = await cli('deliveries', 'list', ...args, '--limit', '2', '--cursor', cursor as string, '--json');
+    expect(JSON.parse(rest.out).deliveries.map((entry: { id: string }) => entry.id)).toEqual([registered.id]);
+  });
+
+  it('shows one delivery in full: attempts, duplicates, conflicts, request metadata and its body, exactly', async () => {
+    const { code, out } = await cli('deliveries', 'show', invalid.id, ...args);
     expect(code).toBe(0);
     expect(out).toMatch(new RegExp(`^event id\\s+${invalid.id}$`, 'm'));
-    expect(out).toMatch(/^attempts made\s+1$/m);
+    expect(out).toMatch(/^status\s+dead$/m);
+    expect(out).toMatch(/^duplicates\s+0$/m);
     expect(out).toMatch(/^remote address\s+203\.0\.113\.7$/m);
     expect(out).toMatch(/^user agent\s+Acadle-Webhooks\/1\.0$/m);
+    expect(out).toMatch(/^attempts:\n#\s+started at\s+duration\s+error\n1\s+\S+\s+\d+ ms\s+.*data\.user\.created_at/m);
     expect(out.endsWith(`body (as received):\n${JSON.stringify(invalid)}\n`)).toBe(true);
 
     const json = await cli('dead-letters', 'show', invalid.id, ...args, '--json');
-    expect(JSON.parse(json.out)).toEqual([
-      expect.objectContaining({ eventId: invalid.id, body: JSON.stringify(invalid), request: REQUEST }),
-    ]);
+    expect(JSON.parse(json.out)).toEqual(await fixture.queue.getDelivery(invalid.id));
+    expect(JSON.parse(json.out)).toMatchObject({ body: JSON.stringify(invalid), request: REQUEST });
   });
 
-  it('exits 1 with one line when show finds no such dead letter', async () => {
+  it('exits 1 with one line when show finds no such delivery', async () => {
     const { code, out, err } = await cli('dead-letters', 'show', 'no-such-event', ...args);
     expect(code).toBe(1);
     expect(out).toBe('');
     expect(err).toBe(`Error: No dead letter with event id "no-such-event" in queue "${fixture.queueName}"\n`);
   });
 
-  it('changes nothing with replay --dry-run, and says what it would replay', async () => {
+  it('changes nothing with replay --dry-run, and says how many it would replay', async () => {
     const { code, out } = await cli('dead-letters', 'replay', ...args, '--dry-run');
     expect(code).toBe(0);
-    expect(out).toContain(registered.id);
-    expect(out.trim().split('\n').at(-1)).toBe('Would replay 3 dead letters.');
-    expect(await fixture.queue.queue.getFailedCount()).toBe(3);
+    expect(out).toBe('Would replay 3 dead letters.\n');
+    const json = await cli(
+      'deliveries',
+      'replay',
+      ...args,
+      '--status',
+      'dead',
+      '--type',
+      'user_registered',
+      '--dry-run',
+      '--json',
+    );
+    expect(JSON.parse(json.out)).toEqual({ matched: 2 });
+    expect((await fixture.queue.listDeadLetters()).deliveries).toHaveLength(3);
   });
 
-  it('replays the chosen dead letters: ids kept, attempts reset, processed by a worker that now succeeds', async () => {
+  it('refuses a replay that names nothing, rather than replaying every delivery', async () => {
+    const { code, err } = await cli('deliveries', 'replay', ...args);
+    expect(code).toBe(1);
+    expect(err).toBe('Error: Name what to replay: --id, or a filter such as --status dead or --type and --since\n');
+  });
+
+  it('replays the chosen dead letters, then processed ones: each handler runs again', async () => {
     const { queue, state, deadLetter } = queueWith({ redis: redis.url });
     const first = createEvent('user_registered');
     const second = createEvent('user_course_completed');
     await deadLetter([first, second], 2);
-    const [job] = (await queue.queue.getFailed()).filter((failed) => failed?.data.id === first.id);
     state.failing = false;
+    const where = ['--redis', redis.url, '--queue', queue.queue.name];
 
-    const { code, out } = await cli(
-      'dead-letters',
-      'replay',
-      '--redis',
-      redis.url,
-      '--queue',
-      queue.queue.name,
-      '--id',
-      first.id,
-    );
+    const { code, out } = await cli('dead-letters', 'replay', ...where, '--id', first.id);
     expect(code).toBe(0);
-    expect(out).toContain(`${job?.id}`);
-    expect(out.trim().split('\n').at(-1)).toBe('Replayed 1 dead letter.');
+    expect(out).toBe('Replayed 1 dead letter.\n');
     await waitFor('the replayed event processed', () => state.processed.length === 1);
     expect(state.processed).toEqual([{ id: first.id, attempt: 1 }]);
-    expect(await queue.queue.getFailedCount()).toBe(1);
-    expect((await queue.queue.getJob(String(job?.id)))?.data.id).toBe(first.id);
+    expect((await queue.listDeadLetters()).deliveries.map((entry) => entry.id)).toEqual([second.id]);
 
-    const rest = await cli('dead-letters', 'replay', '--redis', redis.url, '--queue', queue.queue.name, '--json');
-    expect(JSON.parse(rest.out)).toEqual([expect.objectContaining({ eventId: second.id, attemptsMade: 1 })]);
+    const rest = await cli('dead-letters', 'replay', ...where, '--json');
+    expect(JSON.parse(rest.out)).toEqual({ replayed: 1 });
     await waitFor('both processed', () => state.processed.length === 2);
-    expect(await queue.queue.getFailedCount()).toBe(0);
+    await waitFor(
+      'both logged as processed',
+      async () => (await queue.findDeliveries({ status: 'processed' })).deliveries.length === 2,
+    );
+
+    const again = await cli('deliveries', 'replay', ...where, '--status', 'processed', '--type', 'user_registered');
+    expect(again.out).toBe('Replayed 1 delivery.\n');
+    await waitFor('processed once more', () => state.processed.length === 3);
+    expect(state.processed.at(-1)).toEqual({ id: first.id, attempt: 1 });
+    expect((await queue.getDelivery(first.id))?.replays).toHaveLength(2);
   });
 
   it.each([
@@ -250,11 +273,16 @@ describe('acadle-webhooks dead-letters on Redis', () => {
       ['--redis', 'redis://127.0.0.1:1', '--since', 'yesterday'],
       'Error: Invalid --since "yesterday": expected an ISO 8601 time',
     ],
+    [
+      ['--redis', 'redis://127.0.0.1:1', '--status', 'lost'],
+      'Error: Invalid --status: "lost" is none of waiting, active, retrying, processed, dead',
+    ],
+    [['--redis', 'redis://127.0.0.1:1', '--limit', '0'], "error: option '--limit <n>' argument '0' is invalid"],
   ])('refuses %j with one line, before connecting', async (options, message) => {
-    const { code, out, err } = await cli('dead-letters', 'list', ...options);
+    const { code, out, err } = await cli('deliveries', 'list', ...options);
     expect(code).toBe(1);
     expect(out).toBe('');
-    expect(err.split('\n')).toEqual([expect.stringContaining(message), '']);
+    expect(err.split('\n')[0]).toContain(message);
   });
 
   it('says in one line that nothing answers where Redis should be', async () => {
@@ -277,32 +305,33 @@ describe('acadle-webhooks dead-letters on Redis Cluster', () => {
     const args = ['--redis-cluster', cluster.addresses, '--queue', queueName, '--json'];
     const listed = await cli('dead-letters', 'list', ...args);
     expect(listed.code).toBe(0);
-    expect(JSON.parse(listed.out)).toEqual([expect.objectContaining({ eventId: failed.id })]);
+    expect(JSON.parse(listed.out).deliveries).toEqual([expect.objectContaining({ id: failed.id, status: 'dead' })]);
     state.failing = false;
     const replayed = await cli('dead-letters', 'replay', ...args);
-    expect(JSON.parse(replayed.out)).toEqual([expect.objectContaining({ eventId: failed.id })]);
+    expect(JSON.parse(replayed.out)).toEqual({ replayed: 1 });
     await waitFor('processed after the replay', () => state.processed.some((entry) => entry.id === failed.id));
   });
 });
 
-describe('acadle-webhooks dead-letters on PostgreSQL', () => {
-  it('lists and replays dead letters', async () => {
+describe('acadle-webhooks deliveries on PostgreSQL', () => {
+  it('lists, shows and replays', async () => {
     const { user, password, host, port, database } = postgres.connection;
     const url = `postgres://${user}:${encodeURIComponent(password)}@${host}:${port}/${database}`;
     const { queue, state, deadLetter } = queueWith({ postgres: { connectionString: url, migrate: true } });
-    const event = createEvent('user_course_completed');
+    const event = createEvent('user_course_completed', { data: { user: { email: 'ann@x.com' } } });
     await deadLetter([event], 1);
     const args = ['--postgres', url, '--queue', queue.queue.name];
 
-    const listed = await cli('dead-letters', 'list', ...args, '--json');
+    const listed = await cli('deliveries', 'list', ...args, '--email', 'ann@x.com', '--json');
     expect(listed.code).toBe(0);
-    expect(JSON.parse(listed.out)).toEqual([
-      expect.objectContaining({ eventId: event.id, eventType: 'user_course_completed', attemptsMade: 1 }),
+    expect(JSON.parse(listed.out).deliveries).toEqual([
+      expect.objectContaining({ id: event.id, type: 'user_course_completed', status: 'dead' }),
     ]);
+    expect((await cli('deliveries', 'show', event.id, ...args)).out).toContain(JSON.stringify(event));
 
     state.failing = false;
     const replayed = await cli('dead-letters', 'replay', ...args);
-    expect(replayed.out.trim().split('\n').at(-1)).toBe('Replayed 1 dead letter.');
+    expect(replayed.out).toBe('Replayed 1 dead letter.\n');
     await waitFor('the replayed event processed', () => state.processed.length === 1);
     expect(await queue.queue.getFailedCount()).toBe(0);
   });
@@ -360,7 +389,8 @@ describe('acadle-webhooks --version', () => {
     expect(await cli(flag)).toEqual({ code: 0, out: `${version}\n`, err: '' });
   });
 
-  it("names the SDK's default queue in dead-letters' help", async () => {
+  it("names the SDK's default queue in the help of deliveries and dead-letters", async () => {
+    expect((await cli('deliveries', 'list', '--help')).out).toContain(`(default: "${DEFAULT_QUEUE_NAME}")`);
     const { code, out } = await cli('dead-letters', 'list', '--help');
     expect(code).toBe(0);
     expect(out).toContain(`(default: "${DEFAULT_QUEUE_NAME}")`);
