@@ -1,6 +1,7 @@
 // The tools the tests run for real, each from its Debian package: `redis-server` and `redis-sentinel`
 // (throwaway servers of the integration and failover tests) and `promtool` (the alert rules' unit
-// tests, from the `prometheus` package). Installs what is missing when we may (root with apt-get), so
+// tests, from the `prometheus` package) and `chromium` (the admin pages' browser tests, driven by
+// playwright-core: nothing downloads a browser). Installs what is missing when we may (root with apt-get), so
 // that `pnpm test` works on a fresh machine; otherwise says what to install. Never starts a server.
 import { execFileSync } from 'node:child_process';
 
@@ -14,7 +15,12 @@ const has = (command, args = ['--version']) => {
 };
 
 /** Command -> the Debian package that has it. */
-const TOOLS = { 'redis-server': 'redis-server', 'redis-sentinel': 'redis-sentinel', promtool: 'prometheus' };
+const TOOLS = {
+  'redis-server': 'redis-server',
+  'redis-sentinel': 'redis-sentinel',
+  promtool: 'prometheus',
+  chromium: 'chromium',
+};
 
 const missing = Object.keys(TOOLS).filter((command) => !has(command));
 const packages = [...new Set(missing.map((command) => TOOLS[command]))];
@@ -30,7 +36,7 @@ if (missing.length > 0) {
     });
   } else {
     console.error(
-      `The tests need ${missing.join(', ')}. Install them (Debian/Ubuntu: sudo apt-get install -y ${packages.join(' ')}; macOS: brew install redis prometheus) and run again.`,
+      `The tests need ${missing.join(', ')}. Install them (Debian/Ubuntu: sudo apt-get install -y ${packages.join(' ')}; macOS: brew install redis prometheus chromium) and run again.`,
     );
     process.exit(1);
   }

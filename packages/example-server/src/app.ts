@@ -5,7 +5,11 @@ import { redactUrl } from 'acadle-webhooks';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-import { adminAuth } from './admin-auth.js';
+import { adminAuth } from './admin/admin-auth.js';
+import { createCsrfToken } from './admin/csrf.js';
+import { deliveriesApi } from './admin/deliveries-api.js';
+import { deliveriesPage } from './admin/deliveries-page.js';
+import { sameOriginWrites } from './admin/same-origin.js';
 import type { Config } from './config.js';
 import type { Metrics } from './metrics.js';
 import type { QueueBackend } from './queue-backend.js';
@@ -57,7 +61,10 @@ export function createApp(options: {
   });
 
   if (config.admin) {
-    app.use('/admin', adminAuth(config.admin));
+    app.use('/admin', adminAuth(config.admin), sameOriginWrites());
+    app.use('/admin/api/deliveries', deliveriesApi(backend.queue));
+    app.use('/admin/deliveries', deliveriesPage(backend.queue, createCsrfToken(config.admin)));
+    app.get('/admin', (_, response) => response.redirect(302, '/admin/deliveries'));
     const { bullmq } = backend;
     if (bullmq) {
       const serverAdapter = new ExpressAdapter();
@@ -68,5 +75,16 @@ export function createApp(options: {
       app.use('/admin/queues', serverAdapter.getRouter());
     }
   }
+  // What a client sent wrong (a malformed JSON body, one too large) answers its 4xx in one line;
+  // anything else is ours, logged, and answers 500 without detail.
+  app.use((error: unknown, request: express.Request, response: express.Response, _next: express.NextFunction) => {
+    const status = (error as { status?: unknown }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      response.status(status).json({ error: 'bad_request', message: (error as Error).message.split('\n')[0] });
+      return;
+    }
+    logger.error({ err: error, url: redactUrl(request.url) }, 'Request failed');
+    response.status(500).json({ error: 'internal' });
+  });
   return app;
 }

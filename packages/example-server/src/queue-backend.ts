@@ -1,4 +1,10 @@
-import { type DeliveryProcessor, type EventQueue, MemoryQueue, type QueueStats } from 'acadle-webhooks';
+import {
+  type DeliveryLog,
+  type DeliveryProcessor,
+  type EventQueue,
+  MemoryQueue,
+  type QueueStats,
+} from 'acadle-webhooks';
 import {
   BullMQQueue,
   type BullMQWorker,
@@ -11,9 +17,9 @@ import type { Logger } from 'pino';
 import { checkReplicas } from './check-replicas.js';
 import type { Config } from './config.js';
 
-/** The queue the server stores into and works from, whatever its backend. */
+/** The queue the server stores into and works from, whatever its backend: one contract (the SDK's `DeliveryLog`). */
 export interface QueueBackend {
-  queue: EventQueue;
+  queue: EventQueue & DeliveryLog;
   /** The BullMQ-backed queue, for Bull Board (which must follow `onQueueReplaced`); none in memory mode. */
   bullmq: BullMQQueue | undefined;
   /** Resolves when the backend answers, rejects otherwise. */
@@ -88,6 +94,7 @@ function memoryBackend(config: Config, logger: Logger): QueueBackend {
     attempts,
     backoffMs,
     retention: config.retention,
+    logger: logger.child({ component: 'queue' }),
   });
   return {
     queue,
@@ -95,7 +102,8 @@ function memoryBackend(config: Config, logger: Logger): QueueBackend {
     ping: async () => {},
     stats: () => queue.getStats(),
     async jobCounts() {
-      return { pending: queue.pending, completed: queue.processed, failed: queue.deadLetters.length };
+      const { deadLetters } = await queue.getStats();
+      return { pending: queue.pending, completed: queue.processed, failed: deadLetters };
     },
     startWorker(chosen) {
       processor = chosen;

@@ -1,7 +1,7 @@
-// pnpm --filter acadle-webhooks-example-server replay [--type T] [--since ISO] [--id ID] [--dry-run]
-// Puts dead letters back in the queue, with the server's own configuration (same environment).
+// pnpm --filter acadle-webhooks-example-server replay [--status S] [--type T] [--since ISO] [--id ID] [--dry-run]
+// Puts dead letters (or processed deliveries) back in the queue, with the server's own configuration (same environment).
 import { parseArgs } from 'node:util';
-import { BullMQQueue, type RedisConnection, replayFailed } from 'acadle-webhooks/bullmq';
+import { BullMQQueue, type RedisConnection } from 'acadle-webhooks/bullmq';
 import {
   type EmbeddedDatabase,
   orExitWhenCannotStart,
@@ -13,6 +13,7 @@ import { createLogger } from './logger.js';
 
 const { values } = parseArgs({
   options: {
+    status: { type: 'string', default: 'dead' },
     type: { type: 'string' },
     since: { type: 'string' },
     id: { type: 'string', multiple: true },
@@ -21,15 +22,20 @@ const { values } = parseArgs({
   },
 });
 if (values.help) {
-  console.log(`Usage: pnpm --filter acadle-webhooks-example-server replay [--type T] [--since ISO] [--id ID ...] [--dry-run]
+  console.log(`Usage: pnpm --filter acadle-webhooks-example-server replay [--status S] [--type T] [--since ISO] [--id ID ...] [--dry-run]
 
-Re-enqueues dead letters (failed deliveries) of the server's queue, keeping their ids.
+Re-enqueues dead letters (failed deliveries) of the server's queue, or processed ones with --status processed.
+  --status S    dead (the default) or processed
   --type T      only events of type T
-  --since ISO   only deliveries that failed at or after this time (e.g. 2026-11-28T00:00:00Z)
+  --since ISO   only deliveries received at or after this time (e.g. 2026-11-28T00:00:00Z)
   --id ID       only this event id (repeatable)
-  --dry-run     list what would be replayed, change nothing
+  --dry-run     count what would be replayed, change nothing
 Uses the server's environment variables (QUEUE_BACKEND, REDIS_URL, DATABASE_URL, DATA_DIR).`);
   process.exit(0);
+}
+if (values.status !== 'dead' && values.status !== 'processed') {
+  console.error(`Invalid --status "${values.status}": dead or processed`);
+  process.exit(1);
 }
 if (values.since !== undefined && Number.isNaN(Date.parse(values.since))) {
   console.error(`Invalid --since "${values.since}": expected an ISO 8601 time such as 2026-11-28T00:00:00Z`);
@@ -66,14 +72,14 @@ const queue = new BullMQQueue(
       },
 );
 try {
-  const replayed = await replayFailed({
-    queue,
-    filter: { type: values.type, since: values.since, ids: values.id },
+  const { matched, replayed } = await queue.replayDeliveries({
+    filter: { status: values.status as 'dead' | 'processed', type: values.type, since: values.since, ids: values.id },
     dryRun: values['dry-run'],
   });
-  for (const entry of replayed) console.log(`${entry.eventId}\t${entry.eventType}\t${entry.failedReason}`);
+  const count = values['dry-run'] ? matched : replayed;
+  const noun = values.status === 'dead' ? 'dead letter' : 'delivery';
   console.log(
-    `${values['dry-run'] ? 'Would replay' : 'Replayed'} ${replayed.length} dead letter${replayed.length === 1 ? '' : 's'}.`,
+    `${values['dry-run'] ? 'Would replay' : 'Replayed'} ${count} ${count === 1 ? noun : noun.replace(/y$/, 'ie') + 's'}.`,
   );
 } finally {
   await queue.close();
