@@ -27,7 +27,8 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-const packageDir = join(__dirname, '..');
+// Under Jest (CommonJS) from this file; run as an ES module script (`pnpm screenshots`), from the package folder.
+const packageDir = typeof __dirname === 'string' ? join(__dirname, '..') : process.cwd();
 
 /** Spawns the server with `env` added to a clean test environment; resolves once it is listening (or started as a worker). */
 export async function startServer(

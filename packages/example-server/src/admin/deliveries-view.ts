@@ -216,6 +216,7 @@ h2 { font-size: 16px; margin-top: 28px; }
 .filters label { display: flex; flex-direction: column; font-size: 12px; color: #555; }
 .filters input, .filters select { font: inherit; padding: 4px 6px; min-width: 150px; }
 table { border-collapse: collapse; width: 100%; background: #fff; }
+td time { white-space: nowrap; }
 th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid #e3e6eb; vertical-align: top; }
 th { font-size: 12px; color: #555; }
 td.error { color: #a3261b; max-width: 420px; overflow-wrap: anywhere; }
