@@ -17,7 +17,7 @@ export const peers = Object.keys(manifest.peerDependencies ?? {});
 export const EXPECTED_EXPORTS = {
   '.': { parseEvent: 'function', createReceiver: 'function', createProcessor: 'function', MemoryQueue: 'function' },
   './express': { createExpressMiddleware: 'function' },
-  './bullmq': { BullMQQueue: 'function', createBullMQWorker: 'function', replayFailed: 'function' },
+  './bullmq': { BullMQQueue: 'function', createBullMQWorker: 'function', DEFAULT_QUEUE_NAME: 'string' },
   './node': { createNodeHandler: 'function' },
   './testing': { fixtures: 'object', createEvent: 'function' },
 };

@@ -38,10 +38,10 @@ const worker = createBullMQWorker(
 const body = JSON.stringify(createEvent('user_registered'));
 const { id } = JSON.parse(body);
 await queue.enqueue({ id, type: 'user_registered', body, receivedAt: new Date().toISOString(), request: {} });
-await waitFor('a dead letter', async () => (await queue.queue.getFailedCount()) === 1);
+await waitFor('a dead letter', async () => (await queue.listDeadLetters()).deliveries.length === 1);
 
-const listed = JSON.parse(cli('list', '--json'));
-if (listed.length !== 1 || listed[0].eventId !== id) throw new Error(`list printed ${JSON.stringify(listed)}`);
+const listed = JSON.parse(cli('list', '--json')).deliveries;
+if (listed.length !== 1 || listed[0].id !== id) throw new Error(`list printed ${JSON.stringify(listed)}`);
 fixed = true;
 const replayed = cli('replay');
 if (!replayed.includes('Replayed 1 dead letter.')) throw new Error(`replay printed ${replayed}`);
@@ -50,5 +50,5 @@ const after = cli('list');
 await worker.close();
 await queue.close();
 console.log(
-  JSON.stringify({ listed: listed.map((entry) => entry.eventId), replayed: 1, handled, after: after.trim() }),
+  JSON.stringify({ listed: listed.map((entry) => entry.id), replayed: 1, handled, after: after.trim() }),
 );

@@ -31,7 +31,7 @@ await queue.enqueue({
   request: { remoteAddress: undefined, userAgent: undefined, contentType: undefined },
 });
 await queue.idle();
-const [deadLetter] = queue.deadLetters;
-if (runs !== 1 || deadLetter?.attempts !== 1)
-  throw new Error(`handler ran ${runs} times, dead letter after ${deadLetter?.attempts}`);
-console.log(JSON.stringify({ runs, deadLetterAttempts: deadLetter.attempts }));
+const [deadLetter] = (await queue.listDeadLetters()).deliveries;
+if (runs !== 1 || deadLetter?.attempts.length !== 1)
+  throw new Error(`handler ran ${runs} times, dead letter after ${deadLetter?.attempts.length}`);
+console.log(JSON.stringify({ runs, deadLetterAttempts: deadLetter.attempts.length }));

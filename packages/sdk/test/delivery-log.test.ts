@@ -251,6 +251,9 @@ describe.each([
 
     const ids = async (filter: object) => (await subject?.findDeliveries(filter))?.deliveries.map((entry) => entry.id);
     expect(await ids({ email: 'JANE@x.com' })).toEqual(['c-1', 'r-1']);
+    // A page that ends with the last match says there is no next one.
+    expect(await subject.findDeliveries({ email: 'jane@x.com', limit: 2 })).toMatchObject({ next: null });
+    expect((await subject.findDeliveries({ email: 'jane@x.com', limit: 1 })).next).toEqual(expect.any(String));
     expect(await ids({ userId: '2' })).toEqual(['b-1', 'c-2']);
     expect(await ids({ courseId: '7', type: 'user_course_completed' })).toEqual(['c-2', 'c-1']);
     expect(await ids({ type: 'user_badge_updated', status: 'processed' })).toEqual(['b-1']);

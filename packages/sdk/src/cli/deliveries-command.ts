@@ -1,5 +1,5 @@
-import type { DeliveryFilter, DeliveryStatus } from '../deliveries/delivery-log.js';
 import { normalizeFilter } from '../deliveries/delivery-filter.js';
+import type { DeliveryFilter, DeliveryStatus } from '../deliveries/delivery-log.js';
 import { CliError, type CliIo } from './cli-io.js';
 import { formatDelivery, formatDeliveryTable } from './format-deliveries.js';
 import { openQueue, type StoreOptions, storeOf } from './open-queue.js';

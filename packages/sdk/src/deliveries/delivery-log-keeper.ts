@@ -182,7 +182,9 @@ export class DeliveryLogKeeper {
         if (jobId !== null) await this.#store.update(entry.id, { status: 'waiting', onlyFrom: ['waiting'], jobId });
       } catch (error) {
         await this.#store.update(entry.id, { status: full.status, expiresAtMs: full.expiresAtMs });
-        throw new Error(`Replay stopped at ${entry.id} after ${replayed} replayed: ${messageOf(error)}`, { cause: error });
+        throw new Error(`Replay stopped at ${entry.id} after ${replayed} replayed: ${messageOf(error)}`, {
+          cause: error,
+        });
       }
       replayed += 1;
     }

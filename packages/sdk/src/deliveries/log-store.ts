@@ -91,10 +91,36 @@ export function deliveryOf(entry: StoredEntry): Delivery {
   return { id: entry.id, type: entry.type, body: entry.body, receivedAt: entry.receivedAt, request: entry.request };
 }
 
-/** The public entry: without what only the store needs. */
+/** An attempt with its fields in one order, whatever store it was read from. */
+function attemptOf(attempt: DeliveryAttempt): DeliveryAttempt {
+  const { attempt: number, startedAt, durationMs, error } = attempt;
+  return error === undefined
+    ? { attempt: number, startedAt, durationMs }
+    : { attempt: number, startedAt, durationMs, error };
+}
+
+/** The public entry, its fields in the documented order on every store, without what only the store needs. */
 export function publicEntry(entry: StoredEntry): DeliveryLogEntry {
-  const { receivedAtMs: _receivedAtMs, jobId: _jobId, expiresAtMs: _expiresAtMs, ...rest } = entry;
-  return rest;
+  return {
+    id: entry.id,
+    type: entry.type,
+    academy: entry.academy,
+    receivedAt: entry.receivedAt,
+    status: entry.status,
+    userId: entry.userId,
+    email: entry.email,
+    courseId: entry.courseId,
+    lessonId: entry.lessonId,
+    certificateId: entry.certificateId,
+    badgeId: entry.badgeId,
+    attempts: entry.attempts.map(attemptOf),
+    nextRetryAt: entry.nextRetryAt,
+    duplicates: entry.duplicates,
+    conflicts: entry.conflicts,
+    replays: entry.replays,
+    request: entry.request,
+    body: entry.body,
+  };
 }
 
 /** The summary a list shows: the public entry without its body. */

@@ -163,12 +163,13 @@ export class RedisLogStore implements LogStore {
         .map((id): [string, number] => [id, after.receivedAtMs]);
       max = `(${after.receivedAtMs}`;
     }
+    let exhausted = false;
     for (;;) {
       if (chunk.length === 0) {
+        if (exhausted) return { entries: found, next: undefined };
         if (scanned >= SCAN_BUDGET) return { entries: found, next: last };
         const reply = await redis.zrevrangebyscore(index, max, min, 'WITHSCORES', 'LIMIT', 0, CHUNK);
         if (reply.length === 0) return { entries: found, next: undefined };
-        chunk = [];
         for (let index = 0; index < reply.length; index += 2)
           chunk.push([reply[index] as string, Number(reply[index + 1])]);
         const lastScore = (chunk.at(-1) as [string, number])[1];
@@ -177,6 +178,8 @@ export class RedisLogStore implements LogStore {
           chunk = chunk.filter(([, score]) => score !== lastScore);
           const ties = (await redis.zrangebyscore(index, lastScore, lastScore)).reverse();
           chunk.push(...ties.map((id): [string, number] => [id, lastScore]));
+        } else {
+          exhausted = true;
         }
         max = `(${lastScore}`;
       }
@@ -185,12 +188,16 @@ export class RedisLogStore implements LogStore {
         const [id, receivedAtMs] = chunk[position] as [string, number];
         const entry = entries[position];
         scanned += 1;
-        last = { receivedAtMs, id };
         if (entry === undefined || (entry.expiresAtMs !== null && entry.expiresAtMs <= now)) continue;
         if (!matchesFilter(entry, filter)) continue;
-        found.push(entry);
+        // One match past the page: there is a next page, starting after the page's last entry.
         if (found.length === limit) return { entries: found, next: last };
+        found.push(entry);
+        last = { receivedAtMs, id };
       }
+      // The page's last position: past every entry read, matching or not.
+      const [lastId, lastAt] = chunk.at(-1) as [string, number];
+      if (found.length < limit) last = { receivedAtMs: lastAt, id: lastId };
       chunk = [];
     }
   }
