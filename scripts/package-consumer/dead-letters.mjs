@@ -49,6 +49,4 @@ await waitFor('the replayed delivery handled', () => handled.length === 1);
 const after = cli('list');
 await worker.close();
 await queue.close();
-console.log(
-  JSON.stringify({ listed: listed.map((entry) => entry.id), replayed: 1, handled, after: after.trim() }),
-);
+console.log(JSON.stringify({ listed: listed.map((entry) => entry.id), replayed: 1, handled, after: after.trim() }));

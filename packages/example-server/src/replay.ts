@@ -77,10 +77,8 @@ try {
     dryRun: values['dry-run'],
   });
   const count = values['dry-run'] ? matched : replayed;
-  const noun = values.status === 'dead' ? 'dead letter' : 'delivery';
-  console.log(
-    `${values['dry-run'] ? 'Would replay' : 'Replayed'} ${count} ${count === 1 ? noun : noun.replace(/y$/, 'ie') + 's'}.`,
-  );
+  const nouns = values.status === 'dead' ? ['dead letter', 'dead letters'] : ['delivery', 'deliveries'];
+  console.log(`${values['dry-run'] ? 'Would replay' : 'Replayed'} ${count} ${nouns[count === 1 ? 0 : 1]}.`);
 } finally {
   await queue.close();
   await embedded?.stop?.();

@@ -51,6 +51,15 @@ const TYPE_WEIGHTS: [EventType, number][] = [
   ['user_certificate_issued', 0.1],
   ['user_badge_updated', 0.1],
 ];
+/** The type a draw from [0, 1) falls on, by `TYPE_WEIGHTS`. */
+function typeAt(draw: number): EventType {
+  let rest = draw;
+  for (const [type, weight] of TYPE_WEIGHTS) {
+    rest -= weight;
+    if (rest < 0) return type;
+  }
+  return TYPE_WEIGHTS[0]?.[0] as EventType;
+}
 const FIRST_NAMES = ['amara', 'bilal', 'chen', 'daniela', 'emeka', 'freya', 'gustavo', 'hana', 'ivan', 'jia'];
 const LAST_NAMES = ['okafor', 'schmidt', 'nakamura', 'garcia', 'kowalski', 'haddad', 'lindqvist', 'mehta'];
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -116,13 +125,15 @@ function* loggedDeliveries(settings: DeliverySearchSettings, endMs: number): Gen
   const bodies = bodyTemplates();
   let batch: StoredEntry[] = [];
   for (let index = 0; index < settings.stored; index += 1) {
-    let pick = random();
-    const [type] = TYPE_WEIGHTS.find(([, weight]) => (pick -= weight) < 0) ?? (TYPE_WEIGHTS[0] as [EventType, number]);
+    const type = typeAt(random());
     const id = eventId(random, index);
     const receivedAtMs = endMs - SPAN_MS + below(random, SPAN_MS);
     const body = bodies[type](id, below(random, settings.learners), below(random, settings.courses));
     const jobId = `evt-${Buffer.from(id).toString('base64url')}-${receivedAtMs.toString(36)}${below(random, 36 ** 6).toString(36)}`;
-    const entry = newEntry({ id, type, body, receivedAt: new Date(receivedAtMs).toISOString(), request: REQUEST }, jobId);
+    const entry = newEntry(
+      { id, type, body, receivedAt: new Date(receivedAtMs).toISOString(), request: REQUEST },
+      jobId,
+    );
     const dead = random() < DEAD_SHARE;
     const attempts = dead ? 5 : random() < 0.02 ? 2 : 1;
     let startedMs = receivedAtMs + 5 + below(random, 200);
