@@ -1,14 +1,7 @@
 import { DELIVERY_STATUSES, type DeliveryFilter, type DeliveryQuery, type DeliveryStatus } from './delivery-log.js';
 
 /** A filter checked and put in the form the stores search by: times in milliseconds, email in lower case. */
-export interface NormalizedFilter {
-  ids?: readonly string[];
-  type?: string;
-  status?: DeliveryStatus;
-  email?: string;
-  userId?: string;
-  courseId?: string;
-  academy?: string;
+export interface NormalizedFilter extends Omit<DeliveryFilter, 'since' | 'until'> {
   sinceMs?: number;
   untilMs?: number;
 }

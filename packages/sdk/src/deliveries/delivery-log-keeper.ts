@@ -131,6 +131,11 @@ export class DeliveryLogKeeper {
     return { deliveries: page.entries.map(summaryOf), next: page.next ? encodeCursor(page.next) : null };
   }
 
+  /** The dead letters: `find` with `status: 'dead'`. */
+  deadLetters(query?: Omit<DeliveryQuery, 'status'>): Promise<DeliveryPage> {
+    return this.find({ ...query, status: 'dead' });
+  }
+
   async get(id: string): Promise<DeliveryLogEntry | undefined> {
     if (typeof id !== 'string' || id === '') return undefined;
     const entry = await this.#store.get(id);

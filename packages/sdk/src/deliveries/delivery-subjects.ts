@@ -1,12 +1,10 @@
-/** Who and what a delivery is about, read from its body for the log's search. */
-export interface DeliverySubjects {
-  userId: string | null;
-  email: string | null;
-  courseId: string | null;
-  lessonId: string | null;
-  certificateId: string | null;
-  badgeId: string | null;
-}
+import type { DeliveryLogEntry } from './delivery-log.js';
+
+/** Who and what a delivery is about, read from its body for the log's search: the entry's own fields. */
+export type DeliverySubjects = Pick<
+  DeliveryLogEntry,
+  'userId' | 'email' | 'courseId' | 'lessonId' | 'certificateId' | 'badgeId'
+>;
 
 const NONE: DeliverySubjects = {
   userId: null,

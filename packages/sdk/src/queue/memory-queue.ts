@@ -191,7 +191,7 @@ export class MemoryQueue implements EventQueue, DeliveryLog {
   }
 
   listDeadLetters(query?: Omit<DeliveryQuery, 'status'>): Promise<DeliveryPage> {
-    return this.#log.find({ ...query, status: 'dead' });
+    return this.#log.deadLetters(query);
   }
 
   /** Puts processed or dead deliveries back in the queue, attempts counted from 1 again (see `DeliveryLog`). */

@@ -319,7 +319,7 @@ export class BullMQQueue implements EventQueue, DeliveryLog {
   }
 
   listDeadLetters(query?: Omit<DeliveryQuery, 'status'>): Promise<DeliveryPage> {
-    return this.#log.find({ ...query, status: 'dead' });
+    return this.#log.deadLetters(query);
   }
 
   /**

@@ -225,7 +225,6 @@ export class PostgresLogStore implements LogStore {
   }
 
   async received(entry: StoredEntry): Promise<void> {
-    await this.#schema();
     await this.#inserts.submit(entry);
   }
 
