@@ -8,6 +8,7 @@ import { startPostgres, startRedis } from 'acadle-webhooks-test-harness';
 import { ackBenchmark } from './ack.bench.js';
 import { createAckServerPool } from './ack-server-pool.js';
 import type { BenchmarkPart, RunOptions, Sections } from './benchmark.js';
+import { deliverySearchBenchmark } from './delivery-search.bench.js';
 import { enqueueBenchmark } from './enqueue.bench.js';
 import { historyBenchmark } from './history.bench.js';
 import { parseBenchmark } from './parse.bench.js';
@@ -25,6 +26,7 @@ const BENCHMARKS: BenchmarkPart[] = [
   serverBenchmark,
   saturationBenchmark,
   historyBenchmark,
+  deliverySearchBenchmark,
   ackBenchmark,
   scaleBenchmark,
   pipelineBenchmark,
