@@ -40,6 +40,8 @@ export class DeliveryLogKeeper {
   readonly #logger: Logger;
   readonly #retention: LogRetention;
   #lastRemovalAt = 0;
+  /** Whether the last removal found a full batch due: more may be waiting. */
+  #behind = false;
   #lastWriteErrorAt = 0;
 
   constructor(store: LogStore, options: { logger: Logger; retention: LogRetention }) {
@@ -102,11 +104,15 @@ export class DeliveryLogKeeper {
     });
   }
 
-  /** Removes expired entries, a batch at most once a second (never an unbounded delete). */
+  /**
+   * Removes expired entries a batch at a time (never an unbounded delete): once a second while it
+   * keeps up, and after every finished attempt while the last batch was full, so that removal keeps
+   * pace with any rate of deliveries (as BullMQ removes expired jobs as it finishes others).
+   */
   async #removeExpired(now: number): Promise<void> {
-    if (now - this.#lastRemovalAt < REMOVAL_INTERVAL_MS) return;
+    if (!this.#behind && now - this.#lastRemovalAt < REMOVAL_INTERVAL_MS) return;
     this.#lastRemovalAt = now;
-    await this.#store.removeExpired(now, REMOVAL_BATCH);
+    this.#behind = (await this.#store.removeExpired(now, REMOVAL_BATCH)) === REMOVAL_BATCH;
   }
 
   async #write(write: () => Promise<void>): Promise<void> {
