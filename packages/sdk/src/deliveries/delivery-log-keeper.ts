@@ -172,6 +172,8 @@ export class DeliveryLogKeeper {
   /**
    * Replays what `selection` picks among the processed and dead deliveries: each is marked `waiting`
    * (so that a second replay running at the same time skips it) and then put back with `requeue`.
+   * The mark applies only while the entry is as it was selected (same status, same number of
+   * replays): one replayed and finished by another replay meanwhile is not replayed twice.
    */
   async replay(selection: ReplaySelection, requeue: Requeue): Promise<ReplayResult> {
     const entries = await this.#selected(selection);
@@ -182,7 +184,8 @@ export class DeliveryLogKeeper {
       const full = (await this.#store.get(entry.id)) ?? entry;
       const marked = await this.#store.update(entry.id, {
         status: 'waiting',
-        onlyFrom: FINISHED,
+        onlyFrom: [entry.status],
+        onlyIfReplays: entry.replays.length,
         replayedAt: new Date().toISOString(),
         nextRetryAt: null,
         expiresAtMs: null,

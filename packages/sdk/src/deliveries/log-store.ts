@@ -21,6 +21,8 @@ export interface EntryChange {
   status: DeliveryStatus;
   /** Apply only when the entry is in one of these statuses (an attempt's start never overtakes its end). */
   onlyFrom?: readonly DeliveryStatus[];
+  /** Apply only when the entry has been replayed this many times (a replay never repeats another's). */
+  onlyIfReplays?: number;
   /** An attempt to append. */
   attempt?: DeliveryAttempt;
   /** The next attempt's time, or `null` to clear it. */
@@ -132,6 +134,7 @@ export function summaryOf(entry: StoredEntry): DeliverySummary {
 /** Applies a change to an entry in place (the memory store, and the reference the others are checked against). */
 export function applyChange(entry: StoredEntry, change: EntryChange): boolean {
   if (change.onlyFrom !== undefined && !change.onlyFrom.includes(entry.status)) return false;
+  if (change.onlyIfReplays !== undefined && entry.replays.length !== change.onlyIfReplays) return false;
   entry.status = change.status;
   if (change.attempt !== undefined) {
     entry.attempts.push(change.attempt);

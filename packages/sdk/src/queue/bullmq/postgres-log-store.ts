@@ -249,6 +249,7 @@ export class PostgresLogStore implements LogStore {
          replays = CASE WHEN $9::text IS NULL THEN replays ELSE replays || jsonb_build_array($9::text) END,
          job_id = COALESCE($10, job_id)
        WHERE queue = $1 AND event_id = $2 AND ($11::text[] IS NULL OR status = ANY($11::text[]))
+         AND ($13::int IS NULL OR jsonb_array_length(replays) = $13::int)
        RETURNING 1`,
       [
         this.#queue,
@@ -263,6 +264,7 @@ export class PostgresLogStore implements LogStore {
         change.jobId ?? null,
         change.onlyFrom ?? null,
         MAX_ATTEMPTS_KEPT,
+        change.onlyIfReplays ?? null,
       ],
     );
     return rows.length === 1;

@@ -81,6 +81,11 @@ if present(c.onlyFrom) then
   for _, status in ipairs(c.onlyFrom) do if status == e.status then allowed = true end end
   if not allowed then return 0 end
 end
+if c.onlyIfReplays ~= nil then
+  local replayed = 0
+  if type(e.replays) == 'table' then replayed = #e.replays end
+  if replayed ~= c.onlyIfReplays then return 0 end
+end
 setStatus(e, c.status)
 if present(c.attempt) then
   local attempts = {}
