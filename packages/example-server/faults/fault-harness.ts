@@ -92,7 +92,11 @@ export const acknowledgedIds = (answers: Answer[]) =>
 export async function settle(counts: Map<string, number>, ids: Set<string>, timeoutMs = 90_000) {
   await waitFor(
     'every acknowledged event processed',
-    () => [...ids].every((id) => eventIdsSeen(counts).has(id)),
+    () => {
+      // One pass over the sink's counts per poll (this process also answers the workers' requests).
+      const seen = eventIdsSeen(counts);
+      return [...ids].every((id) => seen.has(id));
+    },
     timeoutMs,
   ).catch(() => undefined);
   const seen = eventIdsSeen(counts);

@@ -276,7 +276,10 @@ describe('fault scenarios', () => {
     // after the sink has answered, and the line then crosses a pipe. Wait (bounded) for those lines.
     await waitFor(
       'an "event processed" line for every acknowledged event',
-      () => [...acknowledged].every((id) => processedLogLines().has(id)),
+      () => {
+        const lines = processedLogLines();
+        return [...acknowledged].every((id) => lines.has(id));
+      },
       30_000,
     ).catch(() => undefined);
     const processedLines = processedLogLines();
