@@ -27,14 +27,14 @@ export function createMetrics(sources: MetricsSources) {
   collectDefaultMetrics({ register: registry });
   const requests = new Counter({
     name: 'acadle_webhook_requests_total',
-    help: 'Webhook requests answered, by HTTP status and result (stored, duplicate, or the error code)',
-    labelNames: ['status', 'result'] as const,
+    help: 'Webhook requests answered, by HTTP status, result (stored, duplicate, or the error code) and academy (none before its token was recognized)',
+    labelNames: ['status', 'result', 'academy'] as const,
     registers: [registry],
   });
   const processed = new Counter({
     name: 'acadle_webhook_events_processed_total',
-    help: 'Attempts at events processed by this process, by type and outcome (handled, no_handler, unknown, invalid, failed)',
-    labelNames: ['type', 'outcome'] as const,
+    help: 'Attempts at events processed by this process, by type, outcome (handled, no_handler, unknown, invalid, failed) and academy',
+    labelNames: ['type', 'outcome', 'academy'] as const,
     registers: [registry],
   });
   const enqueueDuration = new Histogram({
@@ -115,11 +115,12 @@ export function createMetrics(sources: MetricsSources) {
   return {
     registry,
     observeResponse(outcome: ReceiverOutcome) {
-      requests.inc({ status: String(outcome.status), result: outcome.result });
+      // The academy of a recognized token only: a refused request cannot grow the label's values.
+      requests.inc({ status: String(outcome.status), result: outcome.result, academy: outcome.academy ?? 'none' });
       if (outcome.enqueueMs !== undefined) enqueueDuration.observe(outcome.enqueueMs / 1000);
     },
-    observeProcessed(type: string, outcome: ProcessResult) {
-      processed.inc({ type, outcome });
+    observeProcessed(type: string, outcome: ProcessResult, academy: string) {
+      processed.inc({ type, outcome, academy });
     },
   };
 }

@@ -11,9 +11,16 @@ export function createServerProcessor(handlers: EventHandlers, logger: Logger, m
   return createProcessor({
     handlers,
     logger,
-    onOutcome({ result, eventId, eventType, attempt, durationMs, error }) {
-      metrics.observeProcessed(eventType, result);
-      const fields = { eventId, type: eventType, attempt, outcome: result, durationMs: Math.round(durationMs) };
+    onOutcome({ result, eventId, eventType, academy, attempt, durationMs, error }) {
+      metrics.observeProcessed(eventType, result, academy);
+      const fields = {
+        eventId,
+        type: eventType,
+        academy,
+        attempt,
+        outcome: result,
+        durationMs: Math.round(durationMs),
+      };
       if (result === 'failed' || result === 'invalid') logger.warn({ ...fields, err: error }, 'event failed');
       else logger.info(fields, 'event processed');
     },

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { orExitWhenCannotStart } from 'acadle-webhooks-embedded-database';
 import { createAcknowledgementsFirst } from './acknowledgements-first.js';
 import { createApp } from './app.js';
-import { type Config, loadConfigOrExit } from './config.js';
+import { type AcademyTokens, type Config, loadConfigOrExit } from './config.js';
 import { createHandlers } from './handlers/index.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
@@ -42,9 +42,9 @@ if (config.role !== 'web') {
 
 let server: Server | undefined;
 if (config.role !== 'worker') {
-  const { tokens, generated } = resolveWebhookTokens(config);
+  const { academies, generated } = resolveWebhookAcademies(config);
   const app = createApp({ config, backend, metrics, logger });
-  const webhook = createWebhookHandler({ backend, metrics, logger, webhookTokens: tokens });
+  const webhook = createWebhookHandler({ backend, metrics, logger, academies });
   // Slow or stalled clients must not hold connections: Acadle sends small bodies quickly. Node
   // enforces the first two only when it checks connections, every 30 s by default: check every second.
   server = createServer(
@@ -62,10 +62,11 @@ if (config.role !== 'worker') {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ port, queueBackend: config.queueBackend, role: config.role }, 'listening');
-  if (generated && tokens) {
+  const token = academies?.[0]?.tokens[0];
+  if (generated && token) {
     const base = config.publicUrl ?? `http://localhost:${port}`;
     // Printed, never logged: this URL is the secret Acadle will post to.
-    console.log(`\nAcadle endpoint URL (paste it in Admin > Webhooks):\n  ${base}/webhooks/acadle/${tokens[0]}\n`);
+    console.log(`\nAcadle endpoint URL (paste it in Admin > Webhooks):\n  ${base}/webhooks/acadle/${token}\n`);
   }
 } else {
   logger.info({ queueBackend: config.queueBackend, role: config.role }, 'worker started');
@@ -95,17 +96,21 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
 
 /**
- * The tokens the endpoint accepts: WEBHOOK_TOKENS; or, in embedded and memory mode without it, one
- * generated on first start and kept in DATA_DIR; `undefined` with WEBHOOK_AUTH=none.
+ * The academies and tokens the endpoint accepts: WEBHOOK_TOKENS; or, in embedded and memory mode
+ * without it, one token of the academy `default`, generated on first start and kept in DATA_DIR;
+ * `undefined` with WEBHOOK_AUTH=none.
  */
-export function resolveWebhookTokens(config: Config): { tokens: string[] | undefined; generated: boolean } {
-  if (config.webhookAuth === 'none') return { tokens: undefined, generated: false };
-  if (config.webhookTokens) return { tokens: config.webhookTokens, generated: false };
+export function resolveWebhookAcademies(config: Config): {
+  academies: AcademyTokens[] | undefined;
+  generated: boolean;
+} {
+  if (config.webhookAuth === 'none') return { academies: undefined, generated: false };
+  if (config.webhookAcademies) return { academies: config.webhookAcademies, generated: false };
   // config.ts refuses redis and postgres modes without tokens; only single-machine modes get here.
   const file = join(config.dataDir, 'webhook-token');
   if (!existsSync(file)) {
     mkdirSync(config.dataDir, { recursive: true });
     writeFileSync(file, randomBytes(24).toString('base64url'), { mode: 0o600 });
   }
-  return { tokens: [readFileSync(file, 'utf8').trim()], generated: true };
+  return { academies: [{ name: 'default', tokens: [readFileSync(file, 'utf8').trim()] }], generated: true };
 }

@@ -1,5 +1,6 @@
 import { createNodeHandler, type NodeHandler } from 'acadle-webhooks/node';
 import type { Logger } from 'pino';
+import type { AcademyTokens } from './config.js';
 import type { Metrics } from './metrics.js';
 import type { QueueBackend } from './queue-backend.js';
 
@@ -16,23 +17,25 @@ export function createWebhookHandler(options: {
   backend: QueueBackend;
   metrics: Metrics;
   logger: Logger;
-  webhookTokens: string[] | undefined;
+  /** The academies and their tokens; `undefined` accepts unauthenticated deliveries (WEBHOOK_AUTH=none). */
+  academies: AcademyTokens[] | undefined;
 }): NodeHandler {
   const { backend, metrics, logger } = options;
   return createNodeHandler({
     path: WEBHOOK_PATH,
     queue: backend.queue,
-    auth: options.webhookTokens ? { tokens: options.webhookTokens } : 'none',
+    auth: options.academies ? { academies: options.academies } : 'none',
     logger: logger.child({ component: 'receiver' }),
     onResponse(outcome) {
       metrics.observeResponse(outcome);
-      const { status, result, eventId, eventType, enqueueMs } = outcome;
+      const { status, result, eventId, eventType, academy, enqueueMs } = outcome;
       // `eventId` and `type`, as on the worker's lines: one search finds a delivery's whole story.
       const fields = {
         status,
         result,
         eventId,
         type: eventType,
+        academy,
         enqueueMs: enqueueMs && Math.round(enqueueMs * 10) / 10,
       };
       if (status >= 500) logger.warn(fields, 'webhook answered');

@@ -19,9 +19,14 @@ describe('the reference server', () => {
     const again = await post(target, `/webhooks/acadle?token=${TOKEN}`, fixtures.user_registered);
     expect(again.body.duplicate).toBe(true);
     expect(await metric(target, /^acadle_webhook_requests_total\{status="200",/)).toBe(6);
-    expect(await metric(target, /^acadle_webhook_requests_total\{status="200",result="duplicate"\}/)).toBe(1);
     expect(
-      await metric(target, /^acadle_webhook_events_processed_total\{type="user_registered",outcome="handled"\}/),
+      await metric(target, /^acadle_webhook_requests_total\{status="200",result="duplicate",academy="default"\}/),
+    ).toBe(1);
+    expect(
+      await metric(
+        target,
+        /^acadle_webhook_events_processed_total\{type="user_registered",outcome="handled",academy="default"\}/,
+      ),
     ).toBe(1);
     expect(await metric(target, /^acadle_webhook_enqueue_duration_seconds_count/)).toBe(6);
     expect(processedIds(target)).toHaveLength(5);
@@ -55,6 +60,86 @@ describe('the reference server', () => {
       status: 401,
     });
     expect(JSON.stringify(target.logs)).not.toContain(TOKEN);
+  });
+
+  it('academies: WEBHOOK_TOKENS academy=token entries label each delivery in the logs, the metrics and the sink actions', async () => {
+    const NORTH = ['north_token_first_0123', 'north_token_second_012'];
+    const SOUTH = 'south_token_only_01234';
+    const received: { key: string | undefined; body: { academy?: string; kind?: string } }[] = [];
+    const sink = createServer((request, response) => {
+      let text = '';
+      request
+        .on('data', (chunk) => (text += chunk))
+        .on('end', () => {
+          received.push({ key: request.headers['idempotency-key'] as string | undefined, body: JSON.parse(text) });
+          response.writeHead(204).end();
+        });
+    });
+    await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => sink.close(() => resolve())));
+    const target = await server({
+      QUEUE_BACKEND: 'memory',
+      WEBHOOK_TOKENS: `north=${NORTH[0]}, south=${SOUTH}, north=${NORTH[1]}`,
+      FORWARD_URL: `http://127.0.0.1:${(sink.address() as AddressInfo).port}/actions`,
+    });
+    const north = createEvent('user_registered');
+    const south = createEvent('user_registered');
+    expect((await post(target, `/webhooks/acadle/${NORTH[0]}`, JSON.stringify(north))).status).toBe(200);
+    // The academy's second token (a rotation) is the same academy.
+    expect((await post(target, `/webhooks/acadle/${NORTH[1]}`, JSON.stringify(north))).body.duplicate).toBe(true);
+    expect((await post(target, `/webhooks/acadle/${SOUTH}`, JSON.stringify(south))).status).toBe(200);
+    expect(
+      (await post(target, `/webhooks/acadle/${TOKEN}`, JSON.stringify(createEvent('user_registered')))).status,
+    ).toBe(401);
+    await waitFor('both processed', () => processedIds(target).length === 2);
+    await waitFor('both actions sent', () => received.length === 2);
+    expect(
+      received
+        .map(({ key, body }) => ({ key, academy: body.academy, kind: body.kind }))
+        .sort((a, b) => String(a.academy).localeCompare(String(b.academy))),
+    ).toEqual([
+      { key: `north:${north.id}:welcome`, academy: 'north', kind: 'crm.welcome_user' },
+      { key: `south:${south.id}:welcome`, academy: 'south', kind: 'crm.welcome_user' },
+    ]);
+    const linesOf = (id: string) => target.logs.filter((line) => line.eventId === id);
+    expect(linesOf(north.id).map((line) => [line.msg, line.academy])).toEqual(
+      expect.arrayContaining([
+        ['webhook answered', 'north'],
+        ['event processed', 'north'],
+      ]),
+    );
+    expect(linesOf(south.id).every((line) => line.academy === 'south')).toBe(true);
+    expect(await metric(target, /^acadle_webhook_requests_total\{status="200",result="stored",academy="north"\}/)).toBe(
+      1,
+    );
+    expect(
+      await metric(target, /^acadle_webhook_requests_total\{status="200",result="duplicate",academy="north"\}/),
+    ).toBe(1);
+    expect(
+      await metric(target, /^acadle_webhook_requests_total\{status="401",result="unauthorized",academy="none"\}/),
+    ).toBe(1);
+    expect(await metric(target, /^acadle_webhook_events_processed_total\{.*academy="south"\}/)).toBe(1);
+    expect(JSON.stringify(target.logs)).not.toMatch(/north_token|south_token/);
+  });
+
+  it('refuses a bad WEBHOOK_TOKENS entry at start, in one line naming its position and not its text', async () => {
+    const started = spawnSync(process.execPath, ['dist/server.js'], {
+      cwd: join(__dirname, '..'),
+      env: {
+        PATH: process.env.PATH,
+        QUEUE_BACKEND: 'memory',
+        WEBHOOK_TOKENS: `north=${TOKEN},North=secret_token_0123456789`,
+      },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(started.status).not.toBe(0);
+    const errors = started.stderr.trim().split('\n');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain(
+      'WEBHOOK_TOKENS: entry 2 (token or academy=token): its academy must be 1 to 64 characters from a-z, 0-9 and -',
+    );
+    expect(started.stderr + started.stdout).not.toContain('secret_token_0123456789');
   });
 
   it('takes a delivery sent with Content-Encoding: gzip (as by a compressing proxy), and processes it decoded', async () => {

@@ -34,6 +34,14 @@ test('a course completion keeps the member and the course', async () => {
   assert.equal(sink.actions[0].idempotencyKey, `${event.id}:course-complete`);
 });
 
+test("an academy's delivery names its academy on the action, and keys it apart from another academy's same id", async () => {
+  const sink = recordingSink();
+  const outcome = await deliver(processorWith(sink), fixtures.user_course_completed, { academy: 'north' });
+  assert.equal(outcome.result, 'handled', String(outcome.error));
+  assert.equal(sink.actions[0].academy, 'north');
+  assert.equal(sink.actions[0].idempotencyKey, 'north:bDJOU0M0MQ==:course-complete');
+});
+
 test('every event type with a handler is handled and sends an action', async () => {
   for (const type of Object.keys(createHandlers(recordingSink()))) {
     const sink = recordingSink();

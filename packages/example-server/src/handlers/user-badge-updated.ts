@@ -1,14 +1,15 @@
 import type { EventHandler } from 'acadle-webhooks';
-import type { Sink } from '../sinks/sink.js';
+import { actionKey, type Sink } from '../sinks/sink.js';
 
 /** A member's badge changed: update their profile (e.g. in your community or chat tool). */
 export const userBadgeUpdated =
   (sink: Sink): EventHandler<'user_badge_updated'> =>
-  async (event) => {
+  async (event, { academy }) => {
     const { user, badge } = event.data;
     await sink.send({
       kind: 'profile.update_badge',
-      idempotencyKey: `${event.id}:badge`,
+      academy,
+      idempotencyKey: actionKey(academy, event.id, 'badge'),
       payload: { email: user.email, badgeId: badge.id, badge: badge.name, category: badge.category ?? null },
     });
   };

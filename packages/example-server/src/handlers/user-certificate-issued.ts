@@ -1,14 +1,15 @@
 import type { EventHandler } from 'acadle-webhooks';
-import type { Sink } from '../sinks/sink.js';
+import { actionKey, type Sink } from '../sinks/sink.js';
 
 /** A member was issued a certificate: record it (e.g. for compliance reporting). */
 export const userCertificateIssued =
   (sink: Sink): EventHandler<'user_certificate_issued'> =>
-  async (event) => {
+  async (event, { academy }) => {
     const { user, certificate } = event.data;
     await sink.send({
       kind: 'records.certificate_issued',
-      idempotencyKey: `${event.id}:certificate`,
+      academy,
+      idempotencyKey: actionKey(academy, event.id, 'certificate'),
       payload: {
         email: user.email,
         certificateId: certificate.id,

@@ -1,14 +1,15 @@
 import type { EventHandler } from 'acadle-webhooks';
-import type { Sink } from '../sinks/sink.js';
+import { actionKey, type Sink } from '../sinks/sink.js';
 
 /** A member completed a course: mark it complete in your CRM or HR system. */
 export const userCourseCompleted =
   (sink: Sink): EventHandler<'user_course_completed'> =>
-  async (event) => {
+  async (event, { academy }) => {
     const { user, course } = event.data;
     await sink.send({
       kind: 'crm.mark_course_complete',
-      idempotencyKey: `${event.id}:course-complete`,
+      academy,
+      idempotencyKey: actionKey(academy, event.id, 'course-complete'),
       payload: {
         email: user.email,
         courseId: course.id,

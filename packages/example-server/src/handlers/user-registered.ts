@@ -1,14 +1,15 @@
 import type { EventHandler } from 'acadle-webhooks';
-import type { Sink } from '../sinks/sink.js';
+import { actionKey, type Sink } from '../sinks/sink.js';
 
 /** A new member signed up: send them a welcome (e.g. add them to your CRM and mailing list). */
 export const userRegistered =
   (sink: Sink): EventHandler<'user_registered'> =>
-  async (event) => {
+  async (event, { academy }) => {
     const { user } = event.data;
     await sink.send({
       kind: 'crm.welcome_user',
-      idempotencyKey: `${event.id}:welcome`,
+      academy,
+      idempotencyKey: actionKey(academy, event.id, 'welcome'),
       payload: { userId: user.id, email: user.email, name: user.name, registeredAt: user.created_at.toISOString() },
     });
   };

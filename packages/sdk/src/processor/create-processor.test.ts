@@ -58,6 +58,7 @@ describe('createProcessor outcomes', () => {
       result: 'handled',
       eventId: 'bDJOU0M0MQ==',
       eventType: 'user_course_completed',
+      academy: 'default',
       attempt: 2,
       durationMs: expect.any(Number),
     });

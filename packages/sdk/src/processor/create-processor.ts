@@ -4,6 +4,7 @@ import type { EventType } from '../events/event-types.js';
 import { parseEvent } from '../events/parse-event.js';
 import type { Delivery, ProcessContext } from '../queue/event-queue.js';
 import { NonRetryableError } from '../queue/non-retryable-error.js';
+import { academyOf } from '../shared/academy.js';
 import { childLogger, consoleLogger, type Logger } from '../shared/logger.js';
 import { traced } from '../shared/traced.js';
 import type { EventHandler, EventHandlers, HandlerContext } from './event-handler.js';
@@ -78,6 +79,7 @@ export function outcomeOf(
     result,
     eventId: delivery.id,
     eventType: delivery.type,
+    academy: academyOf(delivery),
     attempt,
     durationMs: performance.now() - started,
     ...(error === undefined ? {} : { error }),
@@ -139,10 +141,12 @@ export function createProcessor(options: ProcessorOptions): Processor {
     let result: ProcessResult;
     try {
       const { attempt } = processContext;
+      const academy = academyOf(delivery);
       const context: HandlerContext = {
         ...processContext,
+        academy,
         delivery,
-        logger: childLogger(logger, { eventId: delivery.id, eventType: delivery.type, attempt }),
+        logger: childLogger(logger, { eventId: delivery.id, eventType: delivery.type, academy, attempt }),
       };
       if (event.known) {
         // Indexing by the event's own type pairs handler and event; TypeScript cannot follow that link.

@@ -5,9 +5,11 @@ import type { Logger } from '../shared/logger.js';
 
 /** What a handler knows besides the event. */
 export interface HandlerContext extends ProcessContext {
+  /** The academy that delivered the event (`default` for a single-academy receiver). */
+  academy: string;
   /** The stored delivery: received time, remote address, user agent, raw body. */
   delivery: Delivery;
-  /** A logger bound to this event's id and type. */
+  /** A logger bound to this event's id, type and academy. */
   logger: Logger;
 }
 

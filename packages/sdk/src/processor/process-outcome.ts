@@ -16,6 +16,8 @@ export interface ProcessOutcome {
   eventId: string;
   /** The event type as sent. */
   eventType: string;
+  /** The academy that delivered it. */
+  academy: string;
   /** 1 for the first attempt. */
   attempt: number;
   /** Time spent parsing and handling, in milliseconds. */

@@ -1,5 +1,6 @@
 import type { Attributes, Span } from '@opentelemetry/api';
 import type { Delivery, ProcessContext } from '../queue/event-queue.js';
+import { academyOf } from '../shared/academy.js';
 import { recordError } from '../shared/traced.js';
 import type { ProcessOutcome } from './process-outcome.js';
 
@@ -8,6 +9,7 @@ export function processAttributes(delivery: Delivery, context: ProcessContext): 
   return {
     'acadle.event.id': delivery.id,
     'acadle.event.type': delivery.type,
+    'acadle.academy': academyOf(delivery),
     'acadle.attempt': context.attempt,
   };
 }

@@ -4,6 +4,12 @@ export interface Delivery {
   id: string;
   /** The event type as sent, possibly one this SDK does not know. */
   type: string;
+  /**
+   * The academy that delivered it (by its token); `default` for a single-academy receiver. Absent
+   * on deliveries stored before academies existed, which belong to `default`. The same `id` from two
+   * academies is two deliveries.
+   */
+  academy?: string;
   /** The body exactly as received (UTF-8 text); the processor parses it again, so a schema fix and a replay heal old deliveries. */
   body: string;
   /** When the receiver read the delivery, as an ISO 8601 string. */

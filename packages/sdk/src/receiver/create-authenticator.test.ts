@@ -13,6 +13,10 @@ const facts = (url: string, authorization?: string) => ({
   remoteAddress: '127.0.0.1',
 });
 
+const REFUSED = { failure: 'unauthorized' };
+const FORBIDDEN = { failure: 'forbidden' };
+const DEFAULT = { academy: 'default' };
+
 const basic = (credentials: string) => `Basic ${btoa(credentials)}`;
 
 // Timing cannot be measured reliably over HTTP (noise is larger than any leak), so the test checks
@@ -39,7 +43,9 @@ describe('createAuthenticator token comparison', () => {
 
   it.each(candidates)('compares %s with every configured token, on 32-byte digests', async (_, url, accepted) => {
     const authenticator = createAuthenticator({ tokens: TOKENS });
-    expect(await authenticator.check(facts(url))).toBe(accepted ? undefined : 'unauthorized');
+    expect(await authenticator.check(facts(url))).toEqual(
+      accepted ? { academy: 'default' } : { failure: 'unauthorized' },
+    );
     expect(compare).toHaveBeenCalledTimes(TOKENS.length);
     for (const [given, expected] of compare.mock.calls as [Uint8Array, Uint8Array][]) {
       expect(given.byteLength).toBe(32);
@@ -49,8 +55,8 @@ describe('createAuthenticator token comparison', () => {
 
   it('compares Basic credentials on digests too, after the token', async () => {
     const authenticator = createAuthenticator({ tokens: TOKENS, basic: { username: 'acadle', password: 'pw' } });
-    expect(await authenticator.check(facts(`/${TOKENS[1]}`, basic('acadle:p')))).toBe('unauthorized');
-    expect(await authenticator.check(facts(`/${TOKENS[1]}`, basic('acadle:pw')))).toBeUndefined();
+    expect(await authenticator.check(facts(`/${TOKENS[1]}`, basic('acadle:p')))).toEqual(REFUSED);
+    expect(await authenticator.check(facts(`/${TOKENS[1]}`, basic('acadle:pw')))).toEqual(DEFAULT);
     // Two requests, each: every token, then the one pair of credentials.
     expect(compare).toHaveBeenCalledTimes(2 * (TOKENS.length + 1));
     for (const [given, expected] of compare.mock.calls as [Uint8Array, Uint8Array][]) {
@@ -64,7 +70,7 @@ describe('createAuthenticator token comparison', () => {
     ['a header that is not base64', 'Basic !!not base64!!'],
   ])('compares the credentials of a request with %s too, and refuses it', async (_, authorization) => {
     const authenticator = createAuthenticator({ tokens: TOKENS, basic: { username: 'acadle', password: 'pw' } });
-    expect(await authenticator.check(facts(`/${TOKENS[0]}`, authorization))).toBe('unauthorized');
+    expect(await authenticator.check(facts(`/${TOKENS[0]}`, authorization))).toEqual(REFUSED);
     expect(compare).toHaveBeenCalledTimes(TOKENS.length + 1);
   });
 });
@@ -73,15 +79,15 @@ describe('createAuthenticator Basic credentials', () => {
   it('reads UTF-8 credentials, as Acadle and browsers encode them', async () => {
     const authenticator = createAuthenticator({ tokens: TOKENS, basic: { username: 'académie', password: 'mot😀' } });
     const header = `Basic ${btoa(String.fromCharCode(...new TextEncoder().encode('académie:mot😀')))}`;
-    expect(await authenticator.check(facts(`/${TOKENS[0]}`, header))).toBeUndefined();
-    expect(await authenticator.check(facts(`/${TOKENS[0]}`, basic('académie:mot')))).toBe('unauthorized');
+    expect(await authenticator.check(facts(`/${TOKENS[0]}`, header))).toEqual(DEFAULT);
+    expect(await authenticator.check(facts(`/${TOKENS[0]}`, basic('académie:mot')))).toEqual(REFUSED);
   });
 
   it('accepts base64 without its padding, as Buffer did', async () => {
     const authenticator = createAuthenticator({ tokens: TOKENS, basic: { username: 'acadle', password: 'secret' } });
     expect(basic('acadle:secret')).toMatch(/==$/);
     const unpadded = basic('acadle:secret').replace(/=+$/, '');
-    expect(await authenticator.check(facts(`/${TOKENS[0]}`, unpadded))).toBeUndefined();
+    expect(await authenticator.check(facts(`/${TOKENS[0]}`, unpadded))).toEqual(DEFAULT);
   });
 });
 
@@ -90,12 +96,12 @@ describe('createAuthenticator addresses', () => {
 
   it('answers forbidden outside allowedIps, before the token is looked at', async () => {
     const authenticator = createAuthenticator(auth, { allowedIps: ['203.0.113.0/24'] });
-    expect(await authenticator.check({ ...facts('/'), remoteAddress: '198.51.100.1' })).toBe('forbidden');
-    expect(await authenticator.check({ ...facts(`/${TOKENS[0]}`), remoteAddress: '203.0.113.7' })).toBeUndefined();
-    expect(
-      await authenticator.check({ ...facts(`/${TOKENS[0]}`), remoteAddress: '::ffff:203.0.113.7' }),
-    ).toBeUndefined();
-    expect(await authenticator.check({ ...facts(`/${TOKENS[0]}`), remoteAddress: undefined })).toBe('forbidden');
+    expect(await authenticator.check({ ...facts('/'), remoteAddress: '198.51.100.1' })).toEqual(FORBIDDEN);
+    expect(await authenticator.check({ ...facts(`/${TOKENS[0]}`), remoteAddress: '203.0.113.7' })).toEqual(DEFAULT);
+    expect(await authenticator.check({ ...facts(`/${TOKENS[0]}`), remoteAddress: '::ffff:203.0.113.7' })).toEqual(
+      DEFAULT,
+    );
+    expect(await authenticator.check({ ...facts(`/${TOKENS[0]}`), remoteAddress: undefined })).toEqual(FORBIDDEN);
   });
 
   it('reads the client from X-Forwarded-For, walking back through trusted proxies only', () => {
@@ -113,6 +119,98 @@ describe('createAuthenticator addresses', () => {
     );
     expect(() => createAuthenticator(auth, { trustedProxies: ['10.0.0.0/33'] })).toThrow(
       new TypeError('trustedProxies: "10.0.0.0/33" has an invalid prefix length'),
+    );
+  });
+});
+
+describe('createAuthenticator academies', () => {
+  const NORTH = ['tok_north_first_01234', 'tok_north_second_0123'];
+  const SOUTH = 'tok_south_only_012345';
+  const auth = {
+    tokens: [TOKENS[0] as string],
+    academies: [
+      { name: 'north', tokens: NORTH },
+      { name: 'south', tokens: [SOUTH], basic: { username: 'south', password: 'pw' }, allowedIps: ['203.0.113.0/24'] },
+    ],
+  };
+
+  it("names the academy by its token, each of an academy's tokens (rotation) and the unnamed ones as default", async () => {
+    const authenticator = createAuthenticator(auth);
+    expect(await authenticator.check(facts(`/${NORTH[0]}`))).toEqual({ academy: 'north' });
+    expect(await authenticator.check(facts(`/${NORTH[1]}`))).toEqual({ academy: 'north' });
+    expect(await authenticator.check(facts(`/${TOKENS[0]}`))).toEqual(DEFAULT);
+    expect(await authenticator.check(facts(`/${TOKENS[1]}`))).toEqual(REFUSED);
+  });
+
+  it("checks an academy's own Basic credentials and addresses, never another's", async () => {
+    const authenticator = createAuthenticator(auth);
+    const from = (url: string, remoteAddress: string, authorization?: string) =>
+      authenticator.check({ ...facts(url, authorization), remoteAddress });
+    expect(await from(`/${SOUTH}`, '203.0.113.7', basic('south:pw'))).toEqual({ academy: 'south' });
+    expect(await from(`/${SOUTH}`, '203.0.113.7')).toEqual(REFUSED);
+    expect(await from(`/${SOUTH}`, '198.51.100.1', basic('south:pw'))).toEqual(FORBIDDEN);
+    // North has no credentials nor address list: south's do not apply to it.
+    expect(await from(`/${NORTH[0]}`, '198.51.100.1')).toEqual({ academy: 'north' });
+  });
+
+  it('compares the candidate with every token of every academy, wherever it matches', async () => {
+    const compare = jest.spyOn(digests, 'equalDigests');
+    try {
+      const authenticator = createAuthenticator({ academies: auth.academies });
+      // Every token, then (south only) its one pair of Basic credentials.
+      const cases: [string, number][] = [
+        [`/${NORTH[0]}`, NORTH.length + 1],
+        [`/${SOUTH}`, NORTH.length + 2],
+        ['/nope_nope_nope_nope', NORTH.length + 1],
+      ];
+      for (const [url, compares] of cases) {
+        compare.mockClear();
+        await authenticator.check({ ...facts(url), remoteAddress: '203.0.113.7' });
+        expect(compare).toHaveBeenCalledTimes(compares);
+      }
+    } finally {
+      compare.mockRestore();
+    }
+  });
+
+  it('refuses bad academies at creation, naming the entry by position and never the token', () => {
+    const refused = (academies: unknown[]) => {
+      try {
+        createAuthenticator({ academies } as never);
+      } catch (error) {
+        expect(error).toBeInstanceOf(TypeError);
+        expect((error as Error).message).not.toContain(SOUTH);
+        return (error as Error).message;
+      }
+      throw new Error('accepted');
+    };
+    expect(refused([{ name: 'North', tokens: [SOUTH] }])).toBe(
+      'auth.academies[0].name: 1 to 64 characters from a-z, 0-9 and -',
+    );
+    expect(refused([{ name: 'a'.repeat(65), tokens: [SOUTH] }])).toMatch(/^auth\.academies\[0\]\.name:/);
+    expect(
+      refused([
+        { name: 'north', tokens: [] },
+        { name: 'south', tokens: [SOUTH] },
+      ]),
+    ).toBe('auth.academies[0].tokens: give at least one token');
+    expect(
+      refused([
+        { name: 'north', tokens: [SOUTH] },
+        { name: 'north', tokens: [NORTH[0]] },
+      ]),
+    ).toBe('auth.academies[1].name: the academy north is configured twice');
+    expect(
+      refused([
+        { name: 'north', tokens: [SOUTH] },
+        { name: 'south', tokens: [SOUTH] },
+      ]),
+    ).toBe('auth.academies[1].tokens: a token of south is also a token of north; each academy needs its own');
+    expect(refused([{ name: 'north', tokens: ['short'] }])).toMatch(
+      /^auth\.academies\[0\]\.tokens: each token must be/,
+    );
+    expect(() => createAuthenticator({ tokens: [SOUTH], academies: [{ name: 'default', tokens: NORTH }] })).toThrow(
+      'auth.academies[0].name: the academy default is configured twice',
     );
   });
 });

@@ -1,13 +1,32 @@
+import { ACADEMY_NAME, DEFAULT_ACADEMY } from '../shared/academy.js';
 import { type BasicCredentials, createBasicAuthCheck } from './basic-auth.js';
+import { equalDigests } from './equal-digests.js';
 import { IpRanges } from './ip-ranges.js';
-import { digestSecret, matchesAnySecret } from './secrets.js';
+import { digestSecret } from './secrets.js';
 
-/** Who may deliver: the secret URL token(s), and optionally Basic credentials and source addresses. */
-export interface AuthOptions {
-  /** Accepted tokens; several at once let you rotate without downtime. At least 16 URL-safe characters each. */
+/** One academy a receiver serves: its name, the tokens it delivers with, and its own checks. */
+export interface AcademyOptions {
+  /** 1 to 64 characters from `a-z`, `0-9` and `-`; labels its deliveries everywhere (logs, metrics, spans, the delivery log). */
+  name: string;
+  /** Its URL tokens (16 to 256 URL-safe characters each); several at once rotate a token without downtime. Never shared with another academy. */
   tokens: readonly string[];
-  /** HTTP Basic credentials to require as well (Acadle can send them in the endpoint URL). */
+  /** HTTP Basic credentials its deliveries must carry as well. */
   basic?: BasicCredentials;
+  /** Addresses or CIDR ranges its deliveries may come from (after trusted proxies); all when unset. */
+  allowedIps?: readonly string[];
+}
+
+/**
+ * Who may deliver: the secret URL token(s), and optionally Basic credentials and source addresses.
+ * Give `tokens` for one academy (named `default`), `academies` for several, or both.
+ */
+export interface AuthOptions {
+  /** Tokens of the academy `default`; several at once let you rotate without downtime. At least 16 URL-safe characters each. */
+  tokens?: readonly string[];
+  /** HTTP Basic credentials the `tokens` deliveries must carry as well (Acadle can send them in the endpoint URL). */
+  basic?: BasicCredentials;
+  /** Academies, each with its own tokens (and optionally Basic credentials and addresses): the token says which academy delivered. */
+  academies?: readonly AcademyOptions[];
 }
 
 /** Where requests may come from. */
@@ -18,8 +37,18 @@ export interface NetworkOptions {
   trustedProxies?: readonly string[];
 }
 
-/** Why a request was refused, or `undefined` when it may go on. */
-export type AuthFailure = 'unauthorized' | 'forbidden' | undefined;
+/** Why a request was refused. */
+export type AuthFailure = 'unauthorized' | 'forbidden';
+
+/** What the check found: the academy that delivered, or why the request is refused. */
+export type AuthResult = { academy: string; failure?: undefined } | { failure: AuthFailure; academy?: undefined };
+
+/** An academy as the check holds it. */
+interface Academy {
+  name: string;
+  basic: ((authorization: string | undefined) => boolean) | undefined;
+  allowed: IpRanges | undefined;
+}
 
 interface RequestFacts {
   url: string;
@@ -48,25 +77,84 @@ export function tokenOf(url: string): string | undefined {
   }
 }
 
+/** The academies of `auth`, validated, each token's digest beside the academy it belongs to. */
+function academiesOf(auth: AuthOptions): { academies: Academy[]; digests: Uint8Array[]; owners: number[] } {
+  // Each with where it was configured, to name it by position in errors (never by token: a message may reach a log).
+  const configured: [string, AcademyOptions][] = [];
+  if (auth.tokens !== undefined) {
+    if (!Array.isArray(auth.tokens)) throw new TypeError('auth.tokens: expected a list of tokens');
+    configured.push([
+      'auth',
+      { name: DEFAULT_ACADEMY, tokens: auth.tokens, ...(auth.basic ? { basic: auth.basic } : {}) },
+    ]);
+  }
+  if (auth.academies !== undefined) {
+    if (!Array.isArray(auth.academies)) throw new TypeError('auth.academies: expected a list of academies');
+    for (const [index, academy] of auth.academies.entries()) configured.push([`auth.academies[${index}]`, academy]);
+  }
+  if (!configured.some(([, academy]) => Array.isArray(academy?.tokens) && academy.tokens.length > 0)) {
+    throw new TypeError("auth.tokens: give at least one token, or auth: 'none' to accept unauthenticated deliveries");
+  }
+  const academies: Academy[] = [];
+  const digests: Uint8Array[] = [];
+  const owners: number[] = [];
+  const seen = new Map<string, string>();
+  for (const [where, options] of configured) {
+    if (typeof options?.name !== 'string' || !ACADEMY_NAME.test(options.name)) {
+      throw new TypeError(`${where}.name: 1 to 64 characters from a-z, 0-9 and -`);
+    }
+    if (academies.some((academy) => academy.name === options.name)) {
+      throw new TypeError(`${where}.name: the academy ${options.name} is configured twice`);
+    }
+    if (!Array.isArray(options.tokens) || options.tokens.length === 0) {
+      throw new TypeError(`${where}.tokens: give at least one token`);
+    }
+    for (const token of options.tokens) {
+      if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) {
+        throw new TypeError(`${where}.tokens: each token must be 16 to 256 URL-safe characters (A-Z a-z 0-9 . _ ~ -)`);
+      }
+      const owner = seen.get(token);
+      if (owner !== undefined && owner !== options.name) {
+        throw new TypeError(
+          `${where}.tokens: a token of ${options.name} is also a token of ${owner}; each academy needs its own`,
+        );
+      }
+      seen.set(token, options.name);
+      digests.push(digestSecret(token));
+      owners.push(academies.length);
+    }
+    academies.push({
+      name: options.name,
+      basic: options.basic ? createBasicAuthCheck(options.basic) : undefined,
+      allowed: options.allowedIps ? new IpRanges(options.allowedIps, `${where}.allowedIps`) : undefined,
+    });
+  }
+  return { academies, digests, owners };
+}
+
 /**
  * Builds the check a receiver runs on every request before reading its body. Validates the
- * options once, at creation, and throws a `TypeError` naming the bad one.
+ * options once, at creation, and throws a `TypeError` naming the bad one (by position, never by token).
  */
 export function createAuthenticator(auth: AuthOptions | 'none', network: NetworkOptions = {}) {
-  if (auth !== 'none') {
-    if (!Array.isArray(auth.tokens) || auth.tokens.length === 0) {
-      throw new TypeError("auth.tokens: give at least one token, or auth: 'none' to accept unauthenticated deliveries");
-    }
-    for (const token of auth.tokens) {
-      if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) {
-        throw new TypeError('auth.tokens: each token must be 16 to 256 URL-safe characters (A-Z a-z 0-9 . _ ~ -)');
-      }
-    }
-  }
-  const basic = auth !== 'none' && auth.basic ? createBasicAuthCheck(auth.basic) : undefined;
+  const { academies, digests, owners } =
+    auth === 'none' ? { academies: [], digests: [], owners: [] } : academiesOf(auth);
   const allowed = network.allowedIps ? new IpRanges(network.allowedIps, 'allowedIps') : undefined;
   const proxies = network.trustedProxies ? new IpRanges(network.trustedProxies, 'trustedProxies') : undefined;
-  const tokens = auth === 'none' ? [] : auth.tokens.map(digestSecret);
+
+  /**
+   * The academy whose token `candidate` is, or `undefined`. One compare per token, never stopping
+   * early, so timing reveals neither match nor position; a missing candidate never matches.
+   */
+  function academyOfToken(candidate: string | undefined): Academy | undefined {
+    const candidateDigest = digestSecret(candidate ?? '');
+    let owner = -1;
+    for (let index = 0; index < digests.length; index += 1) {
+      const matched = equalDigests(candidateDigest, digests[index] as Uint8Array);
+      owner = matched ? (owners[index] as number) : owner;
+    }
+    return candidate === undefined || owner === -1 ? undefined : academies[owner];
+  }
 
   function clientAddress(facts: RequestFacts): string | undefined {
     let address = facts.remoteAddress;
@@ -84,12 +172,15 @@ export function createAuthenticator(auth: AuthOptions | 'none', network: Network
     open: auth === 'none',
     /** The client address used for the allow-list (after trusted proxies). */
     clientAddress,
-    async check(facts: RequestFacts): Promise<AuthFailure> {
-      if (allowed !== undefined && !allowed.includes(clientAddress(facts))) return 'forbidden';
-      if (auth === 'none') return undefined;
-      if (!matchesAnySecret(tokenOf(facts.url), tokens)) return 'unauthorized';
-      if (basic !== undefined && !basic(facts.authorization)) return 'unauthorized';
-      return undefined;
+    async check(facts: RequestFacts): Promise<AuthResult> {
+      if (allowed !== undefined && !allowed.includes(clientAddress(facts))) return { failure: 'forbidden' };
+      if (auth === 'none') return { academy: DEFAULT_ACADEMY };
+      const academy = academyOfToken(tokenOf(facts.url));
+      if (academy === undefined) return { failure: 'unauthorized' };
+      if (academy.basic !== undefined && !academy.basic(facts.authorization)) return { failure: 'unauthorized' };
+      if (academy.allowed !== undefined && !academy.allowed.includes(clientAddress(facts)))
+        return { failure: 'forbidden' };
+      return { academy: academy.name };
     },
   };
 }

@@ -68,3 +68,57 @@ describe('createReceiver with a body that is not a Node.js stream', () => {
     expect(stream.locked).toBe(false);
   });
 });
+
+describe('createReceiver with academies', () => {
+  const NORTH = 'tok_north_receiver_0123';
+  const SOUTH = 'tok_south_receiver_0123';
+
+  it('stores each delivery with the academy of its token, which the handler, its logger and the log see', async () => {
+    const seen: { academy: string; logged: unknown }[] = [];
+    const { createProcessor } = await import('../processor/create-processor.js');
+    const lines: Record<string, unknown>[] = [];
+    const logger = {
+      ...silentLogger,
+      child: (bindings: Record<string, unknown>) => ({
+        ...silentLogger,
+        info: (fields: object) => void lines.push({ ...bindings, ...fields }),
+      }),
+    };
+    const processor = createProcessor({
+      logger: logger as never,
+      handlers: {
+        user_registered: (_event, context) => {
+          context.logger.info({ step: 'crm' }, 'sent');
+          seen.push({ academy: context.academy, logged: lines.at(-1)?.academy });
+        },
+      },
+    });
+    const queue = new MemoryQueue({ processor, logger: silentLogger });
+    const receiver = createReceiver({
+      queue,
+      auth: {
+        academies: [
+          { name: 'north', tokens: [NORTH] },
+          { name: 'south', tokens: [SOUTH] },
+        ],
+      },
+      logger: silentLogger,
+    });
+    const north = createEvent('user_registered');
+    const south = createEvent('user_registered');
+    const post = (token: string, event: object) =>
+      receiver.handle({ method: 'POST', url: `/${token}`, headers: {}, body: JSON.stringify(event) });
+    expect((await post(NORTH, north)).status).toBe(200);
+    expect((await post(SOUTH, south)).status).toBe(200);
+    expect((await post('tok_east_receiver_01234', createEvent('user_registered'))).status).toBe(401);
+    await queue.idle();
+    expect(seen).toEqual([
+      { academy: 'north', logged: 'north' },
+      { academy: 'south', logged: 'south' },
+    ]);
+    expect((await queue.getDelivery(north.id))?.academy).toBe('north');
+    const southOnly = await queue.findDeliveries({ academy: 'south' });
+    expect(southOnly.deliveries.map((entry) => entry.id)).toEqual([south.id]);
+    await queue.close();
+  });
+});

@@ -114,7 +114,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
       forwardedFor: header(headers['x-forwarded-for']),
       remoteAddress: request.remoteAddress,
     };
-    const refused = await authenticator.check(facts);
+    const { academy, failure: refused } = await authenticator.check(facts);
     if (refused !== undefined) {
       // At warn: Acadle never sends a wrong token, so a refusal means a wrong URL in its settings, or a stranger.
       logger.warn({ url: redactUrl(request.url), remoteAddress: request.remoteAddress }, `Refused: ${refused}`);
@@ -123,6 +123,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
         : new ReceiverError('unauthorized', UNAUTHORIZED_MESSAGE, { headers: unauthorizedHeaders });
     }
 
+    outcome.academy = academy;
     let body = request.body;
     const streamed = isStream(body) || isWebStream(body);
     // A string or a parsed object was decoded by whoever read it (body-parser inflates); bytes may not be.
@@ -152,6 +153,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     const delivery: Delivery = {
       id,
       type,
+      academy,
       body: parsed.text ?? JSON.stringify(parsed.value),
       receivedAt: new Date().toISOString(),
       request: {
@@ -163,7 +165,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
 
     const started = performance.now();
     try {
-      const attributes = { 'acadle.event.id': id, 'acadle.event.type': type };
+      const attributes = { 'acadle.event.id': id, 'acadle.event.type': type, 'acadle.academy': academy };
       const enqueued = traced('acadle.enqueue', 'PRODUCER', attributes, async (span) => {
         const result = await queue.enqueue(delivery);
         span?.setAttribute('acadle.duplicate', result.duplicate);
@@ -180,7 +182,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
           ? error
           : new ReceiverError('queue_unavailable', 'The queue could not store the delivery', { cause: error });
       logger.warn(
-        { err: error, code: failure.code, eventId: id, eventType: type },
+        { err: error, code: failure.code, eventId: id, eventType: type, academy },
         'Could not store delivery: answered 503, Acadle will retry',
       );
       throw failure;
@@ -194,6 +196,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
         result: 'stored',
         eventId: undefined,
         eventType: undefined,
+        academy: undefined,
         enqueueMs: undefined,
       };
       let response: ReceiverResponse;

@@ -13,6 +13,8 @@ export interface ReceiverOutcome {
   eventId: string | undefined;
   /** The event type, once the envelope was read. */
   eventType: string | undefined;
+  /** The academy that delivered (by its token), once the request was authenticated. */
+  academy: string | undefined;
   /** Time spent storing the delivery, when it was attempted. */
   enqueueMs: number | undefined;
 }

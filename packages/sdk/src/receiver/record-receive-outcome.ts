@@ -14,6 +14,7 @@ export function recordReceiveOutcome(span: Span, method: string, outcome: Receiv
   });
   if (outcome.eventId !== undefined) span.setAttribute('acadle.event.id', outcome.eventId);
   if (outcome.eventType !== undefined) span.setAttribute('acadle.event.type', outcome.eventType);
+  if (outcome.academy !== undefined) span.setAttribute('acadle.academy', outcome.academy);
   if (outcome.status === 200) span.setAttribute('acadle.duplicate', outcome.result === 'duplicate');
   if (outcome.status >= 500) recordError(span, new Error(outcome.result), outcome.result);
 }

@@ -55,7 +55,9 @@ describe('consoleLogger, the default', () => {
     });
     await queue.idle();
     expect(written[0]).toMatch(/^\[acadle-webhooks\] warn: Handler failed/);
-    expect(written[0]).toContain('"eventId":"b2c2eUgzU2lWcTkx","eventType":"user_registered","attempt":1');
+    expect(written[0]).toContain(
+      '"eventId":"b2c2eUgzU2lWcTkx","eventType":"user_registered","academy":"default","attempt":1',
+    );
     expect(written[0]).toContain('"message":"CRM down"');
     expect(written[1]).toMatch(/^\[acadle-webhooks\] error: Delivery moved to dead letters /);
     expect(written[1]).toContain('"eventId":"b2c2eUgzU2lWcTkx"');

@@ -55,13 +55,19 @@ describe('tracing with OpenTelemetry', () => {
       'acadle.result': 'stored',
       'acadle.event.id': event.id,
       'acadle.event.type': 'user_registered',
+      'acadle.academy': 'default',
       'acadle.duplicate': false,
     });
     expect(enqueue?.kind).toBe(api.SpanKind.PRODUCER);
     expect(enqueue?.parentSpanContext?.spanId).toBe(receive?.spanContext().spanId);
     expect(processing?.kind).toBe(api.SpanKind.CONSUMER);
     expect(processing?.parentSpanContext?.spanId).toBe(enqueue?.spanContext().spanId);
-    expect(processing?.attributes).toMatchObject({ 'acadle.attempt': 1, 'acadle.outcome': 'handled' });
+    expect(processing?.attributes).toMatchObject({
+      'acadle.attempt': 1,
+      'acadle.outcome': 'handled',
+      'acadle.academy': 'default',
+    });
+    expect(enqueue?.attributes).toMatchObject({ 'acadle.academy': 'default' });
     const traceIds = new Set([receive, enqueue, processing].map((span) => span?.spanContext().traceId));
     expect(traceIds.size).toBe(1);
   });

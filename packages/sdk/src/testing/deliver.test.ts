@@ -38,6 +38,7 @@ describe('deliver', () => {
         result: 'handled',
         eventId: 'evt-1',
         eventType: 'user_registered',
+        academy: 'default',
         attempt: 1,
         durationMs: expect.any(Number),
       });
@@ -46,6 +47,7 @@ describe('deliver', () => {
     expect(seen[0]?.delivery).toEqual({
       id: 'evt-1',
       type: 'user_registered',
+      academy: 'default',
       body: JSON.stringify(event),
       receivedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       request: { remoteAddress: undefined, userAgent: undefined, contentType: undefined },
@@ -103,6 +105,7 @@ describe('deliver', () => {
       result: 'handled',
       eventId: 'a3MwZHNVWDNSczZuVXVTMTQy',
       eventType: 'user_registered',
+      academy: 'default',
       attempt: 2,
       durationMs: expect.any(Number),
     });
@@ -112,5 +115,17 @@ describe('deliver', () => {
       attempt: 1,
     });
     expect(calls[0]?.[1]).toMatchObject({ attempt: 2, signal: expect.objectContaining({ aborted: false }) });
+  });
+});
+
+describe('deliver with an academy', () => {
+  it('hands the academy to the handler and its outcome, as a receiver with several academies stores it', async () => {
+    const seen: string[] = [];
+    const processor = createProcessor({
+      handlers: { user_registered: (_event, context) => void seen.push(context.academy) },
+    });
+    const outcome = await deliver(processor, createEvent('user_registered'), { academy: 'north' });
+    expect(outcome).toMatchObject({ result: 'handled', academy: 'north' });
+    expect(seen).toEqual(['north']);
   });
 });

@@ -2,11 +2,14 @@ import { parseEnvelope } from '../events/parse-envelope.js';
 import { outcomeOf, type Processor } from '../processor/create-processor.js';
 import type { ProcessOutcome } from '../processor/process-outcome.js';
 import type { Delivery, DeliveryProcessor, ProcessContext } from '../queue/event-queue.js';
+import { DEFAULT_ACADEMY } from '../shared/academy.js';
 
 /** How `deliver` runs the attempt. */
 export interface DeliverOptions {
   /** The attempt number handlers see in `context.attempt`, e.g. to test what a retry does. @defaultValue `1` */
   attempt?: number;
+  /** The academy handlers see in `context.academy`, as a receiver with several academies would store it. @defaultValue `'default'` */
+  academy?: string;
 }
 
 /**
@@ -38,7 +41,7 @@ export async function deliver(
   input: unknown,
   options: DeliverOptions = {},
 ): Promise<ProcessOutcome> {
-  const delivery = deliveryOf(input);
+  const delivery = deliveryOf(input, options.academy ?? DEFAULT_ACADEMY);
   const context: ProcessContext = { attempt: options.attempt ?? 1, signal: new AbortController().signal };
   if ('run' in processor && typeof processor.run === 'function') return processor.run(delivery, context);
 
@@ -52,11 +55,12 @@ export async function deliver(
 }
 
 /** The `Delivery` a receiver would store for this body (one it would refuse too, which the processor finds invalid). */
-function deliveryOf(input: unknown): Delivery {
+function deliveryOf(input: unknown, academy: string): Delivery {
   const parsed = parseEnvelope(input);
   return {
     id: parsed.ok ? parsed.envelope.id : '',
     type: parsed.ok ? parsed.envelope.type : '',
+    academy,
     body: parsed.ok ? (parsed.text ?? JSON.stringify(parsed.value)) : bodyText(input),
     receivedAt: new Date().toISOString(),
     request: { remoteAddress: undefined, userAgent: undefined, contentType: undefined },
