@@ -227,3 +227,53 @@ describe('without ADMIN_PASSWORD', () => {
     }
   });
 });
+
+describe('with several academies', () => {
+  it('tells the same event id from two academies apart: list links, the API, the page, and a replay from it', async () => {
+    const NORTH = 'north_admin_token_0123456';
+    const SOUTH = 'south_admin_token_0123456';
+    const authorization = `Basic ${Buffer.from('admin:admin-password-1').toString('base64')}`;
+    const target = await startServer({
+      QUEUE_BACKEND: 'memory',
+      WEBHOOK_TOKENS: `north=${NORTH},south=${SOUTH}`,
+      ADMIN_PASSWORD: 'admin-password-1',
+    });
+    const get = (path: string, init: RequestInit = {}) =>
+      fetch(`${target.url}${path}`, {
+        ...init,
+        headers: { authorization, origin: target.url, ...(init.headers as Record<string, string>) },
+      });
+    try {
+      const event = createEvent('user_registered');
+      for (const token of [NORTH, SOUTH])
+        expect(
+          (await fetch(`${target.url}/webhooks/acadle/${token}`, { method: 'POST', body: JSON.stringify(event) }))
+            .status,
+        ).toBe(200);
+      await waitFor('both processed', () => processedIds(target).length === 2);
+      const id = encodeURIComponent(event.id);
+      const list = await (await get('/admin/deliveries')).text();
+      expect(list).toContain(`href="/admin/deliveries/${id}?academy=north"`);
+      expect(list).toContain(`href="/admin/deliveries/${id}?academy=south"`);
+      const south = (await (await get(`/admin/api/deliveries/${id}?academy=south`)).json()) as { academy: string };
+      expect(south.academy).toBe('south');
+      expect((await get(`/admin/api/deliveries/${id}?academy=east`)).status).toBe(404);
+      const detail = await (await get(`/admin/deliveries/${id}?academy=south`)).text();
+      const csrf = detail.match(/name="csrf" value="([^"]+)"/)?.[1] as string;
+      const replay = await get('/admin/deliveries/replay', {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ csrf, ids: event.id, academy: 'south' }),
+      });
+      expect(replay.status).toBe(303);
+      expect(replay.headers.get('location')).toBe(`/admin/deliveries/${id}?academy=south&replayed=1`);
+      const replays = async (academy: string) =>
+        ((await (await get(`/admin/api/deliveries/${id}?academy=${academy}`)).json()) as { replays: string[] }).replays;
+      await waitFor('south replayed', async () => (await replays('south')).length === 1);
+      expect(await replays('north')).toEqual([]);
+    } finally {
+      await target.stop('SIGTERM');
+    }
+  });
+});

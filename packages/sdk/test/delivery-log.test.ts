@@ -70,7 +70,7 @@ function bullmqBackend(connection: () => object, stop: () => Promise<void>): Bac
       return {
         enqueue: (stored) => queue.enqueue(stored),
         findDeliveries: (query) => queue.findDeliveries(query),
-        getDelivery: (id) => queue.getDelivery(id),
+        getDelivery: (id, academy) => queue.getDelivery(id, academy),
         replayDeliveries: (selection) => queue.replayDeliveries(selection),
         listDeadLetters: (query) => queue.listDeadLetters(query),
         async close() {
@@ -335,6 +335,34 @@ describe.each([
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(runs.sort()).toEqual([healthy.id, ...events.map((event) => event.id)].sort());
     expect((await subject.listDeadLetters()).deliveries).toEqual([]);
+  });
+
+  it('keeps the same event id from two academies as two deliveries, each deduplicated within its academy', async () => {
+    const runs: string[] = [];
+    subject = backend.open({ processor: (stored) => void runs.push(`${stored.academy}/${stored.id}`) });
+    const event = createEvent('user_registered', { data: { user: { email: 'twice@example.com' } } });
+    const from = (academy: string) => ({ ...delivery(event), academy });
+    expect(await subject.enqueue(from('north'))).toEqual({ duplicate: false });
+    expect(await subject.enqueue(from('south'))).toEqual({ duplicate: false });
+    expect(await subject.enqueue(from('north'))).toEqual({ duplicate: true });
+    await waitFor(
+      'both processed',
+      async () => (await subject?.findDeliveries({ status: 'processed' }))?.deliveries.length === 2,
+    );
+    expect(runs.sort()).toEqual([`north/${event.id}`, `south/${event.id}`]);
+    expect((await subject.getDelivery(event.id, 'north'))?.duplicates).toBe(1);
+    expect((await subject.getDelivery(event.id, 'south'))?.duplicates).toBe(0);
+    expect(await subject.getDelivery(event.id, 'east')).toBeUndefined();
+    expect((await subject.getDelivery(event.id))?.id).toBe(event.id);
+    const byId = await subject.findDeliveries({ ids: [event.id] });
+    expect(byId.deliveries.map((entry) => entry.academy).sort()).toEqual(['north', 'south']);
+    // One a page: the cursor tells the two apart (same id, maybe the same millisecond).
+    const first = await subject.findDeliveries({ email: 'twice@example.com', limit: 1 });
+    const second = await subject.findDeliveries({ email: 'twice@example.com', limit: 1, cursor: first.next ?? '' });
+    expect([first.deliveries[0]?.academy, second.deliveries[0]?.academy].sort()).toEqual(['north', 'south']);
+    expect(await subject.replayDeliveries({ filter: { academy: 'south' } })).toEqual({ matched: 1, replayed: 1 });
+    await waitFor('south run again', () => runs.length === 3);
+    expect(runs[2]).toBe(`south/${event.id}`);
   });
 
   it('removes processed entries after their retention, and still answers a repeat as a duplicate', async () => {

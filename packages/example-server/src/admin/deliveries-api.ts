@@ -1,6 +1,6 @@
 import type { DeliveryLog, ReplaySelection } from 'acadle-webhooks';
 import express, { type Router } from 'express';
-import { filterFrom, InvalidQueryError, isInvalidQuery, queryFrom } from './delivery-query.js';
+import { academyParameter, filterFrom, InvalidQueryError, isInvalidQuery, queryFrom } from './delivery-query.js';
 
 /** The most event ids one replay request names. */
 const MAX_REPLAY_IDS = 1000;
@@ -56,7 +56,7 @@ export function deliveriesApi(log: DeliveryLog): Router {
   });
   router.get('/:id', async (request, response, next) => {
     try {
-      const entry = await log.getDelivery(request.params.id);
+      const entry = await log.getDelivery(request.params.id, academyParameter(request.query.academy));
       if (entry === undefined)
         response.status(404).json({ error: 'not_found', message: 'No delivery with this event id in the log' });
       else response.json(entry);

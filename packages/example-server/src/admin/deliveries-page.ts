@@ -2,7 +2,7 @@ import type { DeliveryFilter, DeliveryLog } from 'acadle-webhooks';
 import express, { type Response, type Router } from 'express';
 import type { createCsrfToken } from './csrf.js';
 import { ADMIN_CSS, confirmPage, deliveryHref, detailPage, listPage, notFoundPage } from './deliveries-view.js';
-import { filterFrom, isInvalidQuery, parametersOf, queryFrom } from './delivery-query.js';
+import { academyParameter, filterFrom, isInvalidQuery, parametersOf, queryFrom } from './delivery-query.js';
 
 // No script and no inline style run on these pages, whatever a payload holds: escaping is the first
 // line (html.ts), this policy the second.
@@ -61,11 +61,11 @@ export function deliveriesPage(log: DeliveryLog, csrf: ReturnType<typeof createC
         const ids = (Array.isArray(form.ids) ? form.ids : [form.ids]).filter(
           (id): id is string => typeof id === 'string',
         );
-        const { replayed } = await log.replayDeliveries({ ids });
-        response.redirect(
-          303,
-          `${ids.length === 1 ? deliveryHref(ids[0] as string) : '/admin/deliveries'}?replayed=${replayed}`,
-        );
+        // From a delivery's page: that academy's delivery only (the same id may come from two academies).
+        const academy = typeof form.academy === 'string' && form.academy !== '' ? form.academy : undefined;
+        const { replayed } = await log.replayDeliveries(academy === undefined ? { ids } : { filter: { ids, academy } });
+        const page = ids.length === 1 ? deliveryHref(ids[0] as string, academy) : '/admin/deliveries';
+        response.redirect(303, `${page}${page.includes('?') ? '&' : '?'}replayed=${replayed}`);
         return;
       }
       const filter = filterFrom(form);
@@ -110,7 +110,7 @@ export function deliveriesPage(log: DeliveryLog, csrf: ReturnType<typeof createC
 
   router.get('/:id', async (request, response, next) => {
     try {
-      const entry = await log.getDelivery(request.params.id);
+      const entry = await log.getDelivery(request.params.id, academyParameter(request.query.academy));
       if (entry === undefined) sendPage(response, notFoundPage(request.params.id), 404);
       else sendPage(response, detailPage(entry, { csrf: csrf.token, replayed: request.query.replayed }));
     } catch (error) {

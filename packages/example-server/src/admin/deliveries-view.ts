@@ -11,7 +11,9 @@ import { type Html, html } from './html.js';
 const BASE = '/admin/deliveries';
 
 /** The link to one delivery's page. */
-export const deliveryHref = (id: string) => `${BASE}/${encodeURIComponent(id)}`;
+/** A delivery's page; outside `default`, its academy says which of the same id from two academies. */
+export const deliveryHref = (id: string, academy?: string | null) =>
+  `${BASE}/${encodeURIComponent(id)}${academy && academy !== 'default' ? `?academy=${encodeURIComponent(academy)}` : ''}`;
 
 function layout(title: string, body: Html): string {
   return html`<!doctype html>
@@ -73,7 +75,7 @@ export function listPage(options: {
   const rows = page.deliveries.map(
     (entry) => html`<tr>
 <td><time>${entry.receivedAt}</time></td>
-<td><a href="${deliveryHref(entry.id)}">${entry.id}</a></td>
+<td><a href="${deliveryHref(entry.id, entry.academy)}">${entry.id}</a></td>
 <td>${entry.type}</td>
 <td>${status(entry.status)}</td>
 <td>${entry.email ?? ''}${entry.userId ? html` <span class="muted">#${entry.userId}</span>` : ''}</td>
@@ -176,6 +178,7 @@ ${replayedNotice(options.replayed)}
 <form method="post" action="${BASE}/replay">
 <input type="hidden" name="csrf" value="${options.csrf}">
 <input type="hidden" name="ids" value="${entry.id}">
+${entry.academy === null ? '' : html`<input type="hidden" name="academy" value="${entry.academy}">`}
 <button type="submit"${finished ? '' : html` disabled title="Waiting, active or retrying: it runs anyway"`}>Replay this delivery</button>
 </form>
 <h2>Attempts</h2>

@@ -62,3 +62,8 @@ export function parametersOf(filter: DeliveryFilter): URLSearchParams {
 export function isInvalidQuery(error: unknown): error is Error {
   return error instanceof InvalidQueryError || (error instanceof Error && error.name === 'TypeError');
 }
+
+/** The `academy` of a delivery's URL (`?academy=north`), when it names one. */
+export function academyParameter(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}

@@ -74,7 +74,7 @@ export async function deliveriesCommand(
   try {
     if (action === 'show') {
       const eventId = options.id?.[0] as string;
-      const entry = await queue.getDelivery(eventId);
+      const entry = await queue.getDelivery(eventId, options.academy);
       if (entry === undefined || (filter.status !== undefined && entry.status !== filter.status))
         throw new CliError(`No ${noun} with event id "${eventId}" in queue "${queue.queue.name}"`);
       print(options.json ? JSON.stringify(entry, null, 2) : formatDelivery(entry));

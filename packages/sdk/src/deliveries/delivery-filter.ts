@@ -14,10 +14,11 @@ export interface NormalizedQuery {
   after: LogPosition | undefined;
 }
 
-/** A place in the log's order: newest first by received time, then by event id (descending). */
+/** A place in the log's order: newest first by received time, then by delivery key (descending). */
 export interface LogPosition {
   receivedAtMs: number;
-  id: string;
+  /** The entry's `key` (its event id within its academy): unique, so that a cursor never skips nor repeats. */
+  key: string;
 }
 
 /** The default page size. */
@@ -64,7 +65,7 @@ export function normalizeFilter(filter: DeliveryFilter = {}): NormalizedFilter {
 
 /** Encodes a position as an opaque cursor. */
 export function encodeCursor(position: LogPosition): string {
-  const bytes = new TextEncoder().encode(JSON.stringify([position.receivedAtMs, position.id]));
+  const bytes = new TextEncoder().encode(JSON.stringify([position.receivedAtMs, position.key]));
   return btoa(String.fromCharCode(...bytes))
     .replace(/\+/g, '-')
     .replace(/\//g, '_')
@@ -76,9 +77,9 @@ export function decodeCursor(cursor: string): LogPosition {
   try {
     const binary = atob(cursor.replace(/-/g, '+').replace(/_/g, '/'));
     const text = new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
-    const [receivedAtMs, id] = JSON.parse(text) as unknown[];
-    if (typeof receivedAtMs === 'number' && Number.isSafeInteger(receivedAtMs) && typeof id === 'string')
-      return { receivedAtMs, id };
+    const [receivedAtMs, key] = JSON.parse(text) as unknown[];
+    if (typeof receivedAtMs === 'number' && Number.isSafeInteger(receivedAtMs) && typeof key === 'string')
+      return { receivedAtMs, key };
   } catch {
     // Reported below.
   }
@@ -97,11 +98,11 @@ export function normalizeQuery(query: DeliveryQuery = {}): NormalizedQuery {
   };
 }
 
-/** Whether `position` comes after `cursor` in the log's order (older, or as old with a smaller id). */
+/** Whether `position` comes after `cursor` in the log's order (older, or as old with a smaller key). */
 export function isAfter(position: LogPosition, cursor: LogPosition | undefined): boolean {
   if (cursor === undefined) return true;
   return (
     position.receivedAtMs < cursor.receivedAtMs ||
-    (position.receivedAtMs === cursor.receivedAtMs && position.id < cursor.id)
+    (position.receivedAtMs === cursor.receivedAtMs && position.key < cursor.key)
   );
 }

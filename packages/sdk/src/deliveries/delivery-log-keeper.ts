@@ -1,4 +1,5 @@
 import type { Delivery } from '../queue/event-queue.js';
+import { academyOf, deliveryKey } from '../shared/academy.js';
 import type { Logger } from '../shared/logger.js';
 import { encodeCursor, normalizeFilter, normalizeQuery } from './delivery-filter.js';
 import type {
@@ -56,10 +57,15 @@ export class DeliveryLogKeeper {
       await this.#store.received(newEntry(delivery, jobId));
       return;
     }
-    const repeat = await this.#store.repeated(delivery.id, delivery.body);
+    const repeat = await this.#store.repeated(deliveryKey(delivery), delivery.body);
     if (repeat === 'conflict') {
       this.#logger.warn(
-        { eventId: delivery.id, eventType: delivery.type, remoteAddress: delivery.request.remoteAddress },
+        {
+          eventId: delivery.id,
+          eventType: delivery.type,
+          academy: academyOf(delivery),
+          remoteAddress: delivery.request.remoteAddress,
+        },
         'A repeat of a stored event id came with a different body: kept the first, counted as a conflict (a sender bug, or a spoofed request)',
       );
     }
@@ -69,10 +75,11 @@ export class DeliveryLogKeeper {
   async attemptStarted(delivery: Delivery, jobId: string | null): Promise<void> {
     await this.#write(async () => {
       const change = { status: 'active', onlyFrom: ['waiting', 'retrying'], jobId: jobId ?? undefined } as const;
-      if (await this.#store.update(delivery.id, change)) return;
-      if ((await this.#store.get(delivery.id)) !== undefined) return;
+      const key = deliveryKey(delivery);
+      if (await this.#store.update(key, change)) return;
+      if ((await this.#store.get(key)) !== undefined) return;
       await this.#store.received(newEntry(delivery, jobId));
-      await this.#store.update(delivery.id, change);
+      await this.#store.update(key, change);
     });
   }
 
@@ -96,9 +103,10 @@ export class DeliveryLogKeeper {
               ? now + retention.deadLettersMs
               : null,
       };
-      if (!(await this.#store.update(delivery.id, change))) {
+      const key = deliveryKey(delivery);
+      if (!(await this.#store.update(key, change))) {
         await this.#store.received(newEntry(delivery, null));
-        await this.#store.update(delivery.id, change);
+        await this.#store.update(key, change);
       }
       await this.#removeExpired(now);
     });
@@ -142,23 +150,24 @@ export class DeliveryLogKeeper {
     return this.find({ ...query, status: 'dead' });
   }
 
-  async get(id: string): Promise<DeliveryLogEntry | undefined> {
+  /**
+   * The delivery of event `id` from `academy`; without one, from `default`, else the newest of
+   * that id from any academy (the same id from two academies is two deliveries).
+   */
+  async get(id: string, academy?: string): Promise<DeliveryLogEntry | undefined> {
     if (typeof id !== 'string' || id === '') return undefined;
-    const entry = await this.#store.get(id);
+    let entry = await this.#store.get(deliveryKey({ id, academy }));
+    if (entry === undefined && academy === undefined) {
+      const [newest] = (await this.#store.find(normalizeFilter({ ids: [id] }), 1, undefined)).entries;
+      entry = newest && (await this.#store.get(newest.key));
+    }
     return entry && publicEntry(entry);
   }
 
   /** The finished entries a selection picks (all pages of a filter). */
   async #selected(selection: ReplaySelection): Promise<StoredEntry[]> {
-    if ('ids' in selection) {
-      if (!Array.isArray(selection.ids) || !selection.ids.every((id) => typeof id === 'string'))
-        throw new TypeError('ids: expected a list of event ids');
-      const entries = await Promise.all([...new Set(selection.ids)].map((id) => this.#store.get(id)));
-      return entries.filter(
-        (entry): entry is StoredEntry => entry !== undefined && FINISHED.includes(entry.status as never),
-      );
-    }
-    const filter = normalizeFilter(selection.filter);
+    // Ids pick the deliveries of those event ids in every academy (narrow with a filter's academy).
+    const filter = normalizeFilter('ids' in selection ? { ids: selection.ids } : selection.filter);
     const selected: StoredEntry[] = [];
     // Collected first, then replayed: replaying while paging would move entries under the pages.
     for (let position = undefined as Parameters<LogStore['find']>[2]; ; ) {
@@ -181,8 +190,8 @@ export class DeliveryLogKeeper {
     let replayed = 0;
     for (const entry of entries) {
       // A page holds no bodies (Redis): the whole entry is read, before it is marked, for the one being replayed.
-      const full = (await this.#store.get(entry.id)) ?? entry;
-      const marked = await this.#store.update(entry.id, {
+      const full = (await this.#store.get(entry.key)) ?? entry;
+      const marked = await this.#store.update(entry.key, {
         status: 'waiting',
         onlyFrom: [entry.status],
         onlyIfReplays: entry.replays.length,
@@ -193,9 +202,9 @@ export class DeliveryLogKeeper {
       if (!marked) continue;
       try {
         const jobId = await requeue(full);
-        if (jobId !== null) await this.#store.update(entry.id, { status: 'waiting', onlyFrom: ['waiting'], jobId });
+        if (jobId !== null) await this.#store.update(entry.key, { status: 'waiting', onlyFrom: ['waiting'], jobId });
       } catch (error) {
-        await this.#store.update(entry.id, { status: full.status, expiresAtMs: full.expiresAtMs });
+        await this.#store.update(entry.key, { status: full.status, expiresAtMs: full.expiresAtMs });
         throw new Error(`Replay stopped at ${entry.id} after ${replayed} replayed: ${messageOf(error)}`, {
           cause: error,
         });

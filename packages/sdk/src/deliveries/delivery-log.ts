@@ -139,8 +139,11 @@ export interface ReplayResult {
 export interface DeliveryLog {
   /** A page of the log, newest first, filtered. Rejects with a `TypeError` for an invalid filter or cursor. */
   findDeliveries(query?: DeliveryQuery): Promise<DeliveryPage>;
-  /** One delivery in full (body included), or `undefined` when the log has none with this id. */
-  getDelivery(id: string): Promise<DeliveryLogEntry | undefined>;
+  /**
+   * One delivery in full (body included), or `undefined` when the log has none with this id: the
+   * one from `academy`; without it, the `default` academy's, else the newest of this id from any academy.
+   */
+  getDelivery(id: string, academy?: string): Promise<DeliveryLogEntry | undefined>;
   /** Puts processed or dead deliveries back in the queue (their handlers run again), or counts them with `dryRun`. */
   replayDeliveries(selection: ReplaySelection): Promise<ReplayResult>;
   /** The dead letters, newest first: `findDeliveries` with `status: 'dead'`. */

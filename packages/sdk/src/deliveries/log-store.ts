@@ -1,4 +1,5 @@
 import type { Delivery } from '../queue/event-queue.js';
+import { deliveryKey } from '../shared/academy.js';
 import type { LogPosition, NormalizedFilter } from './delivery-filter.js';
 import type { DeliveryAttempt, DeliveryLogEntry, DeliveryStatus, DeliverySummary } from './delivery-log.js';
 import { deliverySubjects } from './delivery-subjects.js';
@@ -8,6 +9,8 @@ export const MAX_ATTEMPTS_KEPT = 50;
 
 /** An entry as a store keeps it: the public entry and what the log needs to run. */
 export interface StoredEntry extends DeliveryLogEntry {
+  /** What the store files it by: the event id within its academy (`deliveryKey`); the bare id in `default`. */
+  key: string;
   /** The received time in milliseconds: the log's order. */
   receivedAtMs: number;
   /** The queue's own id of the latest job carrying it (BullMQ's job id), to replay a dead letter in place. */
@@ -49,16 +52,16 @@ export interface StoredPage {
  * that a worker's update and a receiver's duplicate count never lose one another.
  */
 export interface LogStore {
-  /** A new delivery (not a duplicate): inserted, or, when its id is logged already, put back to `waiting`. */
+  /** A new delivery (not a duplicate): inserted, or, when its key is logged already, put back to `waiting`. */
   received(entry: StoredEntry): Promise<void>;
-  /** A repeat: counts it, and as a conflict when `body` differs from the logged one. */
-  repeated(id: string, body: string): Promise<RepeatResult>;
-  /** Applies `change`; `false` when the log has no such entry (or the `onlyFrom` guard refused it). */
-  update(id: string, change: EntryChange): Promise<boolean>;
+  /** A repeat of the entry filed by `key`: counts it, and as a conflict when `body` differs from the logged one. */
+  repeated(key: string, body: string): Promise<RepeatResult>;
+  /** Applies `change` to the entry filed by `key`; `false` when there is none (or a guard refused it). */
+  update(key: string, change: EntryChange): Promise<boolean>;
   /** Up to `limit` entries matching `filter` below `after`, newest first, reading a bounded number of entries. */
   find(filter: NormalizedFilter, limit: number, after: LogPosition | undefined): Promise<StoredPage>;
-  /** One entry. */
-  get(id: string): Promise<StoredEntry | undefined>;
+  /** The entry filed by `key`. */
+  get(key: string): Promise<StoredEntry | undefined>;
   /** Removes up to `limit` entries whose time has come; returns how many. */
   removeExpired(nowMs: number, limit: number): Promise<number>;
   /** Releases what the store opened (a pool it made). */
@@ -69,6 +72,7 @@ export interface LogStore {
 export function newEntry(delivery: Delivery & { academy?: string | undefined }, jobId: string | null): StoredEntry {
   const receivedAtMs = Date.parse(delivery.receivedAt);
   return {
+    key: deliveryKey(delivery),
     id: delivery.id,
     type: delivery.type,
     academy: delivery.academy ?? null,
@@ -90,7 +94,16 @@ export function newEntry(delivery: Delivery & { academy?: string | undefined }, 
 
 /** The delivery an entry holds, to process it again. */
 export function deliveryOf(entry: StoredEntry): Delivery {
-  return { id: entry.id, type: entry.type, body: entry.body, receivedAt: entry.receivedAt, request: entry.request };
+  const delivery: Delivery = {
+    id: entry.id,
+    type: entry.type,
+    body: entry.body,
+    receivedAt: entry.receivedAt,
+    request: entry.request,
+  };
+  // A replay keeps the academy: the same key, the same handlers' context.
+  if (entry.academy !== null) delivery.academy = entry.academy;
+  return delivery;
 }
 
 /** An attempt with its fields in one order, whatever store it was read from. */

@@ -11,10 +11,10 @@ import {
 } from './log-store.js';
 
 const newestFirst = (a: StoredEntry, b: StoredEntry) =>
-  b.receivedAtMs - a.receivedAtMs || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+  b.receivedAtMs - a.receivedAtMs || (a.key < b.key ? 1 : a.key > b.key ? -1 : 0);
 
 /**
- * The log of a `MemoryQueue`, in the process: a map by event id, searched by a scan (the log of one
+ * The log of a `MemoryQueue`, in the process: a map by delivery key, searched by a scan (the log of one
  * process is bounded by `maxEntries`). Lost with the process, as the queue is.
  */
 export class MemoryLogStore implements LogStore {
@@ -31,12 +31,12 @@ export class MemoryLogStore implements LogStore {
   }
 
   async received(entry: StoredEntry): Promise<void> {
-    const logged = this.#entries.get(entry.id);
+    const logged = this.#entries.get(entry.key);
     if (logged) {
       applyChange(logged, { status: 'waiting', nextRetryAt: null, expiresAtMs: null, jobId: entry.jobId ?? undefined });
       return;
     }
-    this.#entries.set(entry.id, structuredClone(entry));
+    this.#entries.set(entry.key, structuredClone(entry));
     if (this.#entries.size > this.#maxEntries) this.#evictOne();
   }
 
@@ -73,7 +73,7 @@ export class MemoryLogStore implements LogStore {
     const last = entries.at(-1);
     return {
       entries,
-      next: matching.length > limit && last ? { receivedAtMs: last.receivedAtMs, id: last.id } : undefined,
+      next: matching.length > limit && last ? { receivedAtMs: last.receivedAtMs, key: last.key } : undefined,
     };
   }
 

@@ -9,6 +9,7 @@ import type {
 import { DeliveryLogKeeper } from '../deliveries/delivery-log-keeper.js';
 import { deliveryOf } from '../deliveries/log-store.js';
 import { MemoryLogStore } from '../deliveries/memory-log-store.js';
+import { deliveryKey } from '../shared/academy.js';
 import { consoleLogger, type Logger } from '../shared/logger.js';
 import { withTimeout } from '../shared/with-timeout.js';
 import type { Delivery, DeliveryProcessor, EnqueueResult, EventQueue } from './event-queue.js';
@@ -109,11 +110,13 @@ export class MemoryQueue implements EventQueue, DeliveryLog {
   /** Stores a delivery unless its id was seen before; rejects once closed (the receiver answers 503). */
   async enqueue(delivery: Delivery): Promise<EnqueueResult> {
     if (this.#closed) throw new Error('MemoryQueue is closed');
-    if (this.#remembers(delivery.id)) {
+    // The same event id from two academies is two events: deduplicated by its key within its academy.
+    const key = deliveryKey(delivery);
+    if (this.#remembers(key)) {
       await this.#log.stored(delivery, null, true);
       return { duplicate: true };
     }
-    this.#seen.set(delivery.id, Date.now() + this.#options.dedupeTtlMs);
+    this.#seen.set(key, Date.now() + this.#options.dedupeTtlMs);
     if (this.#seen.size > this.#options.maxDedupeIds) this.#seen.delete(this.#seen.keys().next().value as string);
     await this.#log.stored(delivery, null, false);
     this.#push({ delivery, attempt: 1, traceContext: captureTraceContext() });
@@ -186,8 +189,8 @@ export class MemoryQueue implements EventQueue, DeliveryLog {
     return this.#log.find(query);
   }
 
-  getDelivery(id: string): Promise<DeliveryLogEntry | undefined> {
-    return this.#log.get(id);
+  getDelivery(id: string, academy?: string): Promise<DeliveryLogEntry | undefined> {
+    return this.#log.get(id, academy);
   }
 
   listDeadLetters(query?: Omit<DeliveryQuery, 'status'>): Promise<DeliveryPage> {

@@ -10,6 +10,7 @@ import type {
 } from '../../deliveries/delivery-log.js';
 import { DeliveryLogKeeper } from '../../deliveries/delivery-log-keeper.js';
 import { deliveryOf, type StoredEntry } from '../../deliveries/log-store.js';
+import { deliveryKey } from '../../shared/academy.js';
 import { loadOpenTelemetry } from '../../shared/load-open-telemetry.js';
 import { withTimeout } from '../../shared/with-timeout.js';
 import type { QueueStats } from '../queue-stats.js';
@@ -259,7 +260,8 @@ export class BullMQQueue implements EventQueue, DeliveryLog {
       // The job id is new on every add, so the deduplication key alone recognizes a repeat: it
       // outlives the job (whatever the retention) and BullMQ then answers with the first job's id,
       // also for two copies in one addBulk (the batch is applied in order, in one transaction).
-      deduplication: { id: delivery.id, ttl: this.#dedupeTtlMs },
+      // By the event id within its academy (the bare id in `default`, as before academies existed).
+      deduplication: { id: deliveryKey(delivery), ttl: this.#dedupeTtlMs },
     };
     try {
       // The job data is captured now, in the caller's trace context, even when a later batch writes it.
@@ -314,8 +316,8 @@ export class BullMQQueue implements EventQueue, DeliveryLog {
     return this.#log.find(query);
   }
 
-  getDelivery(id: string): Promise<DeliveryLogEntry | undefined> {
-    return this.#log.get(id);
+  getDelivery(id: string, academy?: string): Promise<DeliveryLogEntry | undefined> {
+    return this.#log.get(id, academy);
   }
 
   listDeadLetters(query?: Omit<DeliveryQuery, 'status'>): Promise<DeliveryPage> {

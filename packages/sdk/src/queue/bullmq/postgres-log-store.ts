@@ -18,12 +18,13 @@ const TABLE = 'acadle_webhooks.delivery_log';
 
 // One row per event id and queue. The columns a search filters on are indexed with the log's order
 // (received time, then event id, newest first), so that a page is an index range scan however long
-// the log; `event_id` sorts bytewise ("C"), as Redis orders members, so that cursors mean the same.
+// the log; `delivery_key` sorts bytewise ("C"), as Redis orders members, so that cursors mean the same.
 const SCHEMA = `
 CREATE SCHEMA IF NOT EXISTS acadle_webhooks;
 CREATE TABLE IF NOT EXISTS ${TABLE} (
   queue text NOT NULL,
-  event_id text COLLATE "C" NOT NULL,
+  delivery_key text COLLATE "C" NOT NULL,
+  event_id text NOT NULL,
   type text NOT NULL,
   academy text,
   received_at_ms bigint NOT NULL,
@@ -43,25 +44,27 @@ CREATE TABLE IF NOT EXISTS ${TABLE} (
   body text NOT NULL,
   job_id text,
   expires_at_ms bigint,
-  PRIMARY KEY (queue, event_id)
+  PRIMARY KEY (queue, delivery_key)
 );
-CREATE INDEX IF NOT EXISTS delivery_log_received_idx ON ${TABLE} (queue, received_at_ms DESC, event_id DESC);
-CREATE INDEX IF NOT EXISTS delivery_log_type_idx ON ${TABLE} (queue, type, received_at_ms DESC, event_id DESC);
-CREATE INDEX IF NOT EXISTS delivery_log_status_idx ON ${TABLE} (queue, status, received_at_ms DESC, event_id DESC);
-CREATE INDEX IF NOT EXISTS delivery_log_email_idx ON ${TABLE} (queue, email, received_at_ms DESC, event_id DESC) WHERE email IS NOT NULL;
-CREATE INDEX IF NOT EXISTS delivery_log_user_idx ON ${TABLE} (queue, user_id, received_at_ms DESC, event_id DESC) WHERE user_id IS NOT NULL;
-CREATE INDEX IF NOT EXISTS delivery_log_course_idx ON ${TABLE} (queue, course_id, received_at_ms DESC, event_id DESC) WHERE course_id IS NOT NULL;
-CREATE INDEX IF NOT EXISTS delivery_log_academy_idx ON ${TABLE} (queue, academy, received_at_ms DESC, event_id DESC) WHERE academy IS NOT NULL;
+CREATE INDEX IF NOT EXISTS delivery_log_received_idx ON ${TABLE} (queue, received_at_ms DESC, delivery_key DESC);
+CREATE INDEX IF NOT EXISTS delivery_log_type_idx ON ${TABLE} (queue, type, received_at_ms DESC, delivery_key DESC);
+CREATE INDEX IF NOT EXISTS delivery_log_status_idx ON ${TABLE} (queue, status, received_at_ms DESC, delivery_key DESC);
+CREATE INDEX IF NOT EXISTS delivery_log_email_idx ON ${TABLE} (queue, email, received_at_ms DESC, delivery_key DESC) WHERE email IS NOT NULL;
+CREATE INDEX IF NOT EXISTS delivery_log_user_idx ON ${TABLE} (queue, user_id, received_at_ms DESC, delivery_key DESC) WHERE user_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS delivery_log_course_idx ON ${TABLE} (queue, course_id, received_at_ms DESC, delivery_key DESC) WHERE course_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS delivery_log_academy_idx ON ${TABLE} (queue, academy, received_at_ms DESC, delivery_key DESC) WHERE academy IS NOT NULL;
+CREATE INDEX IF NOT EXISTS delivery_log_event_idx ON ${TABLE} (queue, event_id);
 CREATE INDEX IF NOT EXISTS delivery_log_expiry_idx ON ${TABLE} (queue, expires_at_ms) WHERE expires_at_ms IS NOT NULL;
 `;
 
-const SUMMARY_COLUMNS = `event_id, type, academy, received_at_ms, status, user_id, email, course_id, lesson_id,
+const SUMMARY_COLUMNS = `delivery_key, event_id, type, academy, received_at_ms, status, user_id, email, course_id, lesson_id,
   certificate_id, badge_id, attempts, next_retry_at, duplicates, conflicts, replays, request, job_id, expires_at_ms`;
 
 /** The most entries one multi-row insert carries. */
 const MAX_BATCH_SIZE = 100;
 
 interface Row {
+  delivery_key: string;
   event_id: string;
   type: string;
   academy: string | null;
@@ -87,6 +90,7 @@ interface Row {
 function entryFrom(row: Row): StoredEntry {
   const receivedAtMs = Number(row.received_at_ms);
   return {
+    key: row.delivery_key,
     id: row.event_id,
     type: row.type,
     academy: row.academy,
@@ -193,18 +197,19 @@ export class PostgresLogStore implements LogStore {
   }
 
   async #insert(batch: StoredEntry[]): Promise<undefined[]> {
-    // One row per event id in a statement (PostgreSQL refuses to upsert a row twice in one).
-    const entries = [...new Map(batch.map((entry) => [entry.id, entry])).values()];
+    // One row per key in a statement (PostgreSQL refuses to upsert a row twice in one).
+    const entries = [...new Map(batch.map((entry) => [entry.key, entry])).values()];
     const column = <K extends keyof StoredEntry>(key: K) => entries.map((entry) => entry[key]);
     await this.#query(
-      `INSERT INTO ${TABLE} AS log (queue, event_id, type, academy, received_at_ms, status, user_id, email, course_id,
-         lesson_id, certificate_id, badge_id, request, body, job_id)
-       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[],
-         $9::text[], $10::text[], $11::text[], $12::text[], $13::jsonb[], $14::text[], $15::text[])
-       ON CONFLICT (queue, event_id) DO UPDATE SET status = 'waiting', next_retry_at = NULL, expires_at_ms = NULL,
+      `INSERT INTO ${TABLE} AS log (queue, delivery_key, event_id, type, academy, received_at_ms, status, user_id,
+         email, course_id, lesson_id, certificate_id, badge_id, request, body, job_id)
+       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[],
+         $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::jsonb[], $15::text[], $16::text[])
+       ON CONFLICT (queue, delivery_key) DO UPDATE SET status = 'waiting', next_retry_at = NULL, expires_at_ms = NULL,
          job_id = COALESCE(EXCLUDED.job_id, log.job_id)`,
       [
         this.#queue,
+        column('key'),
         column('id'),
         column('type'),
         column('academy'),
@@ -231,7 +236,7 @@ export class PostgresLogStore implements LogStore {
   async repeated(id: string, body: string): Promise<RepeatResult> {
     const rows = await this.#query<{ conflict: boolean }>(
       `UPDATE ${TABLE} SET duplicates = duplicates + 1, conflicts = conflicts + (body <> $3)::int
-       WHERE queue = $1 AND event_id = $2 RETURNING body <> $3 AS conflict`,
+       WHERE queue = $1 AND delivery_key = $2 RETURNING body <> $3 AS conflict`,
       [this.#queue, id, body],
     );
     return rows.length === 0 ? 'missing' : rows[0]?.conflict ? 'conflict' : 'same';
@@ -248,7 +253,7 @@ export class PostgresLogStore implements LogStore {
          expires_at_ms = CASE WHEN $7 THEN $8::bigint ELSE expires_at_ms END,
          replays = CASE WHEN $9::text IS NULL THEN replays ELSE replays || jsonb_build_array($9::text) END,
          job_id = COALESCE($10, job_id)
-       WHERE queue = $1 AND event_id = $2 AND ($11::text[] IS NULL OR status = ANY($11::text[]))
+       WHERE queue = $1 AND delivery_key = $2 AND ($11::text[] IS NULL OR status = ANY($11::text[]))
          AND ($13::int IS NULL OR jsonb_array_length(replays) = $13::int)
        RETURNING 1`,
       [
@@ -272,8 +277,8 @@ export class PostgresLogStore implements LogStore {
 
   async removeExpired(nowMs: number, limit: number): Promise<number> {
     const rows = await this.#query(
-      `DELETE FROM ${TABLE} WHERE queue = $1 AND event_id IN (
-         SELECT event_id FROM ${TABLE} WHERE queue = $1 AND expires_at_ms <= $2 ORDER BY expires_at_ms LIMIT $3)
+      `DELETE FROM ${TABLE} WHERE queue = $1 AND delivery_key IN (
+         SELECT delivery_key FROM ${TABLE} WHERE queue = $1 AND expires_at_ms <= $2 ORDER BY expires_at_ms LIMIT $3)
        RETURNING 1`,
       [this.#queue, nowMs, Number.isFinite(limit) ? limit : null],
     );
@@ -282,7 +287,7 @@ export class PostgresLogStore implements LogStore {
 
   async get(id: string): Promise<StoredEntry | undefined> {
     const [row] = await this.#query<Row>(
-      `SELECT ${SUMMARY_COLUMNS}, body FROM ${TABLE} WHERE queue = $1 AND event_id = $2`,
+      `SELECT ${SUMMARY_COLUMNS}, body FROM ${TABLE} WHERE queue = $1 AND delivery_key = $2`,
       [this.#queue, id],
     );
     return row && entryFrom(row);
@@ -305,20 +310,20 @@ export class PostgresLogStore implements LogStore {
     if (filter.sinceMs !== undefined) add((p) => `received_at_ms >= ${p}`, filter.sinceMs);
     if (filter.untilMs !== undefined) add((p) => `received_at_ms <= ${p}`, filter.untilMs);
     if (after !== undefined) {
-      values.push(after.receivedAtMs, after.id);
-      where.push(`(received_at_ms, event_id) < ($${values.length - 1}, $${values.length})`);
+      values.push(after.receivedAtMs, after.key);
+      where.push(`(received_at_ms, delivery_key) < ($${values.length - 1}, $${values.length})`);
     }
     values.push(limit + 1);
     const rows = await this.#query<Row>(
       `SELECT ${SUMMARY_COLUMNS} FROM ${TABLE} WHERE ${where.join(' AND ')}
-       ORDER BY received_at_ms DESC, event_id DESC LIMIT $${values.length}`,
+       ORDER BY received_at_ms DESC, delivery_key DESC LIMIT $${values.length}`,
       values,
     );
     const entries = rows.slice(0, limit).map(entryFrom);
     const last = entries.at(-1);
     return {
       entries,
-      next: rows.length > limit && last ? { receivedAtMs: last.receivedAtMs, id: last.id } : undefined,
+      next: rows.length > limit && last ? { receivedAtMs: last.receivedAtMs, key: last.key } : undefined,
     };
   }
 

@@ -1,7 +1,8 @@
 // The delivery log's Lua scripts on Redis: each change is one script, so that a worker's update and
-// a receiver's duplicate count never lose one another. An entry is a hash `<base>:d:<id>` (`e`: the
-// entry as JSON without its body, `b`: the body); sorted sets by received time index it, one for
-// all, one per type, status, email, user, course and academy, and `<base>:expiry` orders the
+// a receiver's duplicate count never lose one another. An entry is a hash `<base>:d:<key>` (its event
+// id within its academy; `e`: the entry as JSON without its body, `b`: the body); sorted sets of keys
+// by received time index it, one for all, one per event id, type, status, email, user, course and
+// academy, and `<base>:expiry` orders the
 // finished entries by removal time. Every key shares the queue's prefix (a hash tag on Redis
 // Cluster), so that a script touches one slot.
 
@@ -11,7 +12,7 @@ local id = ARGV[2]
 local key = base .. ':d:' .. id
 local function present(value) return value ~= nil and value ~= cjson.null end
 local function indexKeys(e)
-  local keys = { base .. ':i:all', base .. ':i:type:' .. e.type, base .. ':i:status:' .. e.status }
+  local keys = { base .. ':i:all', base .. ':i:id:' .. e.id, base .. ':i:type:' .. e.type, base .. ':i:status:' .. e.status }
   if present(e.email) then keys[#keys + 1] = base .. ':i:email:' .. e.email end
   if present(e.userId) then keys[#keys + 1] = base .. ':i:user:' .. e.userId end
   if present(e.courseId) then keys[#keys + 1] = base .. ':i:course:' .. e.courseId end

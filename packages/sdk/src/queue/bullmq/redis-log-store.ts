@@ -29,6 +29,7 @@ interface LogRedisClient {
   pipeline(): {
     hget(key: string, field: string): unknown;
     zcard(key: string): unknown;
+    zrange(key: string, start: number, stop: number): unknown;
     exec(): Promise<[Error | null, unknown][] | null>;
   };
 }
@@ -91,7 +92,7 @@ export class RedisLogStore implements LogStore {
   }
 
   async received(entry: StoredEntry): Promise<void> {
-    await this.#run('received', entry.id, withoutBody(entry), entry.body);
+    await this.#run('received', entry.key, withoutBody(entry), entry.body);
   }
 
   async repeated(id: string, body: string): Promise<RepeatResult> {
@@ -158,7 +159,7 @@ export class RedisLogStore implements LogStore {
     if (after !== undefined && (typeof max === 'string' || after.receivedAtMs <= max)) {
       const ties = await redis.zrangebyscore(index, after.receivedAtMs, after.receivedAtMs);
       chunk = ties
-        .filter((id) => id < after.id)
+        .filter((key) => key < after.key)
         .reverse()
         .map((id): [string, number] => [id, after.receivedAtMs]);
       max = `(${after.receivedAtMs}`;
@@ -193,25 +194,32 @@ export class RedisLogStore implements LogStore {
         // One match past the page: there is a next page, starting after the page's last entry.
         if (found.length === limit) return { entries: found, next: last };
         found.push(entry);
-        last = { receivedAtMs, id };
+        last = { receivedAtMs, key: id };
       }
       // The page's last position: past every entry read, matching or not.
       const [lastId, lastAt] = chunk.at(-1) as [string, number];
-      if (found.length < limit) last = { receivedAtMs: lastAt, id: lastId };
+      if (found.length < limit) last = { receivedAtMs: lastAt, key: lastId };
       chunk = [];
     }
   }
 
+  /** The entries of these event ids, in every academy (an index per id lists their keys). */
   async #findByIds(filter: NormalizedFilter, limit: number, after: LogPosition | undefined): Promise<StoredPage> {
-    const entries = (await this.#entries([...new Set(filter.ids)]))
+    const pipeline = (await this.#client()).pipeline();
+    for (const id of new Set(filter.ids)) pipeline.zrange(`${this.#base}:i:id:${id}`, 0, -1);
+    const keys = ((await pipeline.exec()) ?? []).flatMap(([error, found]) => {
+      if (error) throw error;
+      return found as string[];
+    });
+    const entries = (await this.#entries(keys))
       .filter((entry): entry is StoredEntry => entry !== undefined && matchesFilter(entry, filter))
       .filter((entry) => isAfter(entry, after))
-      .sort((a, b) => b.receivedAtMs - a.receivedAtMs || (a.id < b.id ? 1 : -1));
+      .sort((a, b) => b.receivedAtMs - a.receivedAtMs || (a.key < b.key ? 1 : -1));
     const page = entries.slice(0, limit);
     const last = page.at(-1);
     return {
       entries: page,
-      next: entries.length > limit && last ? { receivedAtMs: last.receivedAtMs, id: last.id } : undefined,
+      next: entries.length > limit && last ? { receivedAtMs: last.receivedAtMs, key: last.key } : undefined,
     };
   }
 }
