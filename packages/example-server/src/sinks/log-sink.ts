@@ -12,12 +12,15 @@ export class LogSink implements Sink {
 
   async send(action: Action): Promise<void> {
     if (this.#seen.has(action.idempotencyKey)) {
-      this.#logger.info({ action: action.kind, idempotencyKey: action.idempotencyKey }, 'action already done');
+      this.#logger.info(
+        { action: action.kind, academy: action.academy, idempotencyKey: action.idempotencyKey },
+        'action already done',
+      );
       return;
     }
     this.#seen.add(action.idempotencyKey);
     this.#logger.info(
-      { action: action.kind, idempotencyKey: action.idempotencyKey, payload: action.payload },
+      { action: action.kind, academy: action.academy, idempotencyKey: action.idempotencyKey, payload: action.payload },
       'action',
     );
   }
