@@ -171,6 +171,8 @@ describe('fault scenarios', () => {
     });
     // The handler ran twice (at least once is the promise); the idempotency key made it count once.
     expect(actions.counts.get(key)).toBe(2);
+    // And the worker that took it over said so.
+    expect(restarted.logs.some((line) => line.level === 40 && /stalled/.test(String(line.msg)))).toBe(true);
     expect(actions.applied.get(key)).toBe(1);
   });
 

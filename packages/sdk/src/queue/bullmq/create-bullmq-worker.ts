@@ -155,6 +155,11 @@ export function createBullMQWorker(processor: DeliveryProcessor, options: BullMQ
     if (closed) logger.debug({ err: error }, 'BullMQ worker error after close');
     else logError(error);
   });
+  // A job whose worker stopped renewing its lock (crashed, or blocked past lockDurationMs) is run
+  // again by another: at least once, as promised, but an operator should know it happened.
+  worker.on('stalled', (jobId) => {
+    logger.warn({ jobId }, 'A delivery stalled (its worker stopped renewing the lock): it is run again');
+  });
   worker.on('failed', (job, error) => {
     if (job && error instanceof bullmq.UnrecoverableError) {
       logger.error(
