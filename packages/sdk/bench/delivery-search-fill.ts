@@ -172,8 +172,8 @@ export async function fillRedis(
     for (const batch of loggedDeliveries(settings, endMs)) {
       const pipeline = client.pipeline();
       for (const { body, ...entry } of batch) {
-        pipeline.evalsha(sha, 1, `${base}:i:all`, base, entry.id, JSON.stringify(entry), body);
-        pipeline.zadd(`${base}:expiry`, entry.expiresAtMs as number, entry.id);
+        pipeline.evalsha(sha, 1, `${base}:i:all`, base, entry.key, JSON.stringify(entry), body);
+        pipeline.zadd(`${base}:expiry`, entry.expiresAtMs as number, entry.key);
       }
       await inFlight;
       inFlight = written(pipeline.exec());
@@ -202,14 +202,15 @@ export async function fillPostgres(
       const column = <K extends keyof StoredEntry>(key: K) => batch.map((entry) => entry[key]);
       const json = <K extends keyof StoredEntry>(key: K) => batch.map((entry) => JSON.stringify(entry[key]));
       const insert = client.query(
-        `INSERT INTO acadle_webhooks.delivery_log (queue, event_id, type, academy, received_at_ms, status, user_id,
-           email, course_id, lesson_id, certificate_id, badge_id, attempts, next_retry_at, duplicates, conflicts,
-           replays, request, body, job_id, expires_at_ms)
-         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[],
-           $9::text[], $10::text[], $11::text[], $12::text[], $13::jsonb[], $14::text[], $15::int[], $16::int[],
-           $17::jsonb[], $18::jsonb[], $19::text[], $20::text[], $21::bigint[])`,
+        `INSERT INTO acadle_webhooks.delivery_log (queue, delivery_key, event_id, type, academy, received_at_ms, status,
+           user_id, email, course_id, lesson_id, certificate_id, badge_id, attempts, next_retry_at, duplicates,
+           conflicts, replays, request, body, job_id, expires_at_ms)
+         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[],
+           $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::jsonb[], $15::text[], $16::int[],
+           $17::int[], $18::jsonb[], $19::jsonb[], $20::text[], $21::text[], $22::bigint[])`,
         [
           queueName,
+          column('key'),
           column('id'),
           column('type'),
           column('academy'),

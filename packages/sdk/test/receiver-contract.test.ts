@@ -67,6 +67,7 @@ describe.each(['express', 'node', 'web'] as const)('the status contract of the %
     expect(delivery).toEqual({
       id: 'a3MwZHNVWDNSczZuVXVTMTQy',
       type: 'user_registered',
+      academy: 'default',
       body,
       receivedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
       request: {
