@@ -56,7 +56,7 @@ export {
 } from './queue/retention.js';
 export { DEFAULT_RETRY, type RetryOptions } from './queue/retry-policy.js';
 export { type BasicCredentials, createBasicAuthCheck } from './receiver/basic-auth.js';
-export type { AuthOptions, NetworkOptions } from './receiver/create-authenticator.js';
+export type { AcademyOptions, AuthOptions, NetworkOptions } from './receiver/create-authenticator.js';
 export { createReceiver, type ReceiverOptions } from './receiver/create-receiver.js';
 export type { ByteTransform, ContentCoding, Decompress, DecompressFormat } from './receiver/decompress.js';
 export type { Receiver, ReceiverRequest } from './receiver/receiver.js';
