@@ -53,14 +53,12 @@ async function soak(target: ServerProcess, stored: () => Promise<StoreSizes>) {
     concurrency: 10,
     deadlineMs: 60_000,
   }).done;
-  // Should one be processed twice, what the server said about it (and any stalled job) tells why.
+  // Should one be processed twice, what the server said about it (and any warning or error) tells why.
   const seen = new Map<unknown, number>();
   for (const id of processedLines) seen.set(id, (seen.get(id) ?? 0) + 1);
   const twice = new Set([...seen].filter(([, count]) => count > 1).map(([id]) => id));
   if (twice.size > 0)
-    console.log(
-      JSON.stringify(target.logs.filter((line) => twice.has(line.eventId) || /stalled/.test(String(line.msg)))),
-    );
+    console.log(JSON.stringify(target.logs.filter((line) => twice.has(line.eventId) || Number(line.level) >= 40)));
   return { bytes, acknowledged, processedLines, retries };
 }
 

@@ -20,6 +20,7 @@ import {
 import type { Queue } from 'bullmq';
 import express from 'express';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import request from 'supertest';
 import { createExpressMiddleware } from '../src/adapters/express/index.js';
 import {
@@ -456,6 +457,64 @@ describe.each([
       async () => processed === 1 && (await queue.queue.getCompletedCount()) === 1,
       30_000,
     );
+  });
+});
+
+describe('BullMQ on PostgreSQL, removing expired jobs', () => {
+  let server: PostgresServer;
+  beforeAll(async () => {
+    server = await startPostgres();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('finishes a delivery while another transaction holds an expired job (removal is apart from the finish), and removes it once let go', async () => {
+    // BullMQ's own removal (removeOnComplete's age) deletes the expired jobs inside each finishing
+    // job's transaction: two finishing at once deadlocked, one finish failed and its delivery ran
+    // again (the retention soak). A lock held on an expired job makes that wait certain, not racy.
+    const queueName = `removal-${Date.now()}`;
+    const connection = { postgres: { ...server.connection, migrate: true } };
+    const queue = new BullMQQueue({
+      ...connection,
+      queueName,
+      logger: silentLogger,
+      retention: { processedMs: 1000, deadLettersMs: 1000 },
+    });
+    const logger = recordingLogger();
+    const seen: string[] = [];
+    const worker = createBullMQWorker(
+      createProcessor({ handlers: { user_registered: (event) => void seen.push(event.id) }, logger: silentLogger }),
+      { ...connection, queueName, logger },
+    );
+    const holder = new pg.Client(server.connection);
+    await holder.connect();
+    try {
+      const [first, second] = [delivery(createEvent('user_registered')), delivery(createEvent('user_registered'))];
+      await queue.enqueue(first);
+      await waitFor('the first completed', async () => (await queue.queue.getCompletedCount()) === 1);
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      await holder.query('BEGIN');
+      const held = await holder.query(`SELECT id FROM bullmq.job WHERE queue = $1 AND state = 'completed' FOR UPDATE`, [
+        queueName,
+      ]);
+      expect(held.rowCount).toBe(1);
+      await queue.enqueue(second);
+      await waitFor(
+        'the second completed while the first is held',
+        async () => (await queue.queue.getCompletedCount()) === 2,
+        5000,
+      );
+      await holder.query('ROLLBACK');
+      await waitFor('the expired first removed', async () => (await queue.queue.getCompletedCount()) === 1);
+      expect((await queue.queue.getCompleted()).map((job) => job.data.id)).toEqual([second.id]);
+      expect(seen).toEqual([first.id, second.id]);
+      expect(logger.lines.filter((line) => line.level === 'warn' || line.level === 'error')).toEqual([]);
+    } finally {
+      await holder.end();
+      await worker.close();
+      await queue.close();
+    }
   });
 });
 

@@ -42,7 +42,7 @@ export type BullMQQueueOptions = {
   dedupeTtlMs?: number;
   /**
    * How long processed deliveries (BullMQ's completed jobs) and dead letters (its failed jobs) are
-   * kept. Workers remove the expired ones as they finish jobs, at most 100 at a time, so removal never stalls the acknowledgements; deduplication outlives the removal.
+   * kept. Workers remove the expired ones as they finish jobs, a batch at a time (on Redis, at most 100 with each finished job; on PostgreSQL, up to 1,000 a second apart from any job's finish), so removal never stalls the acknowledgements; deduplication outlives the removal.
    * @defaultValue `{ processedMs: 7 days, deadLettersMs: 30 days }`
    */
   retention?: RetentionOptions;
@@ -130,6 +130,8 @@ export class BullMQQueue implements EventQueue, DeliveryLog {
   readonly #replacedListeners = new Set<(queue: Queue) => void>();
   readonly #dedupeTtlMs: number;
   readonly #jobOptions: BullMQQueueOptions['jobOptions'];
+  /** The retention stored in each job's data, for the worker to remove it by (PostgreSQL). */
+  readonly #storedRetention: Required<RetentionOptions> | undefined;
   readonly #logger: Logger;
   /** Set when deliveries are stored in batches (`maxBatchSize` above 1). */
   readonly #groupCommit: GroupCommit<BulkJob, { id?: string | undefined }> | undefined;
@@ -145,10 +147,17 @@ export class BullMQQueue implements EventQueue, DeliveryLog {
       throw new TypeError('dedupeTtlMs: at least 4 days, so that all of Acadle’s retries (3 days) are recognized');
     }
     const retention = resolveRetention(options.retention);
+    // On PostgreSQL, BullMQ's removal in each finishing job's transaction deadlocks two finishing at
+    // once: the job keeps its retention in its data instead, and the worker removes it (see ExpiredJobRemover).
+    if ('postgres' in options) this.#storedRetention = retention;
     this.#jobOptions = {
-      // BullMQ's ages are in seconds.
-      removeOnComplete: { age: Math.ceil(retention.processedMs / 1000), limit: RETENTION_REMOVAL_LIMIT },
-      removeOnFail: { age: Math.ceil(retention.deadLettersMs / 1000), limit: RETENTION_REMOVAL_LIMIT },
+      ...('postgres' in options
+        ? { removeOnComplete: false, removeOnFail: false }
+        : {
+            // BullMQ's ages are in seconds.
+            removeOnComplete: { age: Math.ceil(retention.processedMs / 1000), limit: RETENTION_REMOVAL_LIMIT },
+            removeOnFail: { age: Math.ceil(retention.deadLettersMs / 1000), limit: RETENTION_REMOVAL_LIMIT },
+          }),
       ...options.jobOptions,
     };
     this.#logger = options.logger ?? consoleLogger;
@@ -265,7 +274,7 @@ export class BullMQQueue implements EventQueue, DeliveryLog {
     };
     try {
       // The job data is captured now, in the caller's trace context, even when a later batch writes it.
-      const data = toStoredDelivery(delivery);
+      const data = toStoredDelivery(delivery, this.#storedRetention);
       const job = this.#groupCommit
         ? await this.#groupCommit.submit({ name: delivery.type, data, opts })
         : await this.queue.add(delivery.type, data, opts);
@@ -343,7 +352,7 @@ export class BullMQQueue implements EventQueue, DeliveryLog {
     }
     const delivery = deliveryOf(entry);
     const jobId = jobIdFor(delivery);
-    await this.queue.add(delivery.type, toStoredDelivery(delivery), {
+    await this.queue.add(delivery.type, toStoredDelivery(delivery, this.#storedRetention), {
       ...this.#jobOptions,
       ...JOB_RETRY_OPTIONS,
       jobId,

@@ -1,5 +1,5 @@
 import { consoleLogger, type Delivery, type DeliveryProcessor, type Logger, NonRetryableError } from 'acadle-webhooks';
-import type { Job, MinimalJob, Worker } from 'bullmq';
+import type { Job, MinimalJob, Queue, Worker } from 'bullmq';
 import { DeliveryLogKeeper, type LogRetention } from '../../deliveries/delivery-log-keeper.js';
 import { loadOpenTelemetry } from '../../shared/load-open-telemetry.js';
 import { withTimeout } from '../../shared/with-timeout.js';
@@ -7,11 +7,12 @@ import { resolveRetention } from '../retention.js';
 import { type RetryOptions, resolveRetry, retryDelayMs } from '../retry-policy.js';
 import { continueTrace } from '../trace-context.js';
 import { DEFAULT_QUEUE_NAME } from './default-queue-name.js';
+import { ExpiredJobRemover } from './expired-job-remover.js';
 import { bullmq } from './load-bullmq.js';
 import { logStoreFor } from './log-store-for.js';
 import type { PostgresConnection } from './postgres-connection.js';
 import { type RedisConnection, redisConnectionFor } from './redis-connection.js';
-import { fromStoredDelivery } from './stored-delivery.js';
+import { fromStoredDelivery, type StoredDelivery } from './stored-delivery.js';
 import { throttledErrorLog } from './throttled-error-log.js';
 
 /** How a worker runs and retries deliveries: the one retry policy of every queue (`RetryOptions`: 8 attempts, doubling from 1 s, jitter, at most an hour apart). */
@@ -48,8 +49,8 @@ export interface BullMQWorker {
 }
 
 /** How long the log keeps a finished delivery: as long as BullMQ keeps its job (the queue's `retention`). */
-function retentionOf(job: Job): LogRetention {
-  const defaults = resolveRetention();
+function retentionOf(job: Job<StoredDelivery>): LogRetention {
+  const defaults = job.data.retention ?? resolveRetention();
   const ageMs = (keep: unknown, fallback: number) => {
     const age = typeof keep === 'object' && keep !== null ? (keep as { age?: unknown }).age : undefined;
     return typeof age === 'number' ? age * 1000 : fallback;
@@ -81,8 +82,14 @@ export function createBullMQWorker(processor: DeliveryProcessor, options: BullMQ
   // The delay of each job's next attempt, chosen when it fails (to log it), handed to BullMQ's backoffStrategy.
   const nextDelays = new Map<string, number>();
   let log: DeliveryLogKeeper | undefined;
+  // PostgreSQL: the jobs that carry their retention are removed apart from their finish (see ExpiredJobRemover).
+  let remover: ExpiredJobRemover | undefined;
+  let cleaner: Queue | undefined;
+  const finished = (job: Job<StoredDelivery>) => {
+    if (job.data.retention !== undefined) remover?.finished(retentionOf(job));
+  };
 
-  const run = async (job: Job<Delivery>) => {
+  const run = async (job: Job<StoredDelivery>) => {
     const attempt = job.attemptsMade + 1;
     const { delivery, traceContext } = fromStoredDelivery(job.data);
     const jobId = String(job.id);
@@ -107,11 +114,13 @@ export function createBullMQWorker(processor: DeliveryProcessor, options: BullMQ
         final ? { status: 'dead' } : { status: 'retrying', nextRetryAt: new Date(Date.now() + delayMs) },
         retentionOf(job),
       );
+      if (final) finished(job);
       if (error instanceof NonRetryableError) throw new bullmq.UnrecoverableError(message);
       if (final) throw new bullmq.UnrecoverableError(`Gave up after ${attempt} attempts: ${message}`);
       throw error;
     }
     await log?.attemptFinished(delivery, attemptOf(), { status: 'processed' }, retentionOf(job));
+    finished(job);
   };
 
   const workerOptions = {
@@ -147,6 +156,17 @@ export function createBullMQWorker(processor: DeliveryProcessor, options: BullMQ
     ),
     { logger, retention: resolveRetention() },
   );
+  if ('postgres' in options) {
+    remover = new ExpiredJobRemover(() => {
+      // Typed as the Redis queue: clean() has the same shape on both backends.
+      cleaner ??= new bullmq.Queue(
+        queueName,
+        { connection: options.postgres },
+        bullmq.createPostgresBackend,
+      ) as unknown as Queue;
+      return cleaner;
+    }, logger);
+  }
   const logError = throttledErrorLog(logger, 'BullMQ worker error');
   let closed = false;
   // Once closed, a connection BullMQ had not yet let go of may still report the store going away
@@ -184,6 +204,8 @@ export function createBullMQWorker(processor: DeliveryProcessor, options: BullMQ
       }
       // BullMQ works on duplicates of a Cluster connection given to it, and leaves the original open.
       if (redis?.prefix !== undefined) await redis.connection.quit?.().catch(() => {});
+      await remover?.close();
+      await cleaner?.close();
       await log?.close();
       closed = true;
     },

@@ -25,4 +25,11 @@ describe('the job data of a delivery', () => {
       traceContext: { traceparent },
     });
   });
+
+  it('keeps the retention a worker removes the job after beside the delivery, out of handlers’ sight', () => {
+    const retention = { processedMs: 1000, deadLettersMs: 2000 };
+    const stored = toStoredDelivery(delivery, retention);
+    expect(stored.retention).toEqual(retention);
+    expect(fromStoredDelivery(stored)).toEqual({ delivery, traceContext: undefined });
+  });
 });

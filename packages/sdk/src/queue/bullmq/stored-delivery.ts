@@ -1,4 +1,5 @@
 import type { Delivery } from 'acadle-webhooks';
+import type { RetentionOptions } from '../retention.js';
 import { captureTraceContext, type TraceContext } from '../trace-context.js';
 
 /**
@@ -7,12 +8,19 @@ import { captureTraceContext, type TraceContext } from '../trace-context.js';
  */
 export interface StoredDelivery extends Delivery {
   traceContext?: TraceContext;
+  /** How long the job is kept once finished, when the worker removes it (PostgreSQL: see `ExpiredJobRemover`). */
+  retention?: Required<RetentionOptions>;
 }
 
 /** The job data for `delivery`: the delivery itself, plus the active trace context if there is one. */
-export function toStoredDelivery(delivery: Delivery): StoredDelivery {
+export function toStoredDelivery(delivery: Delivery, retention?: Required<RetentionOptions>): StoredDelivery {
   const traceContext = captureTraceContext();
-  return traceContext === undefined ? delivery : { ...delivery, traceContext };
+  if (traceContext === undefined && retention === undefined) return delivery;
+  return {
+    ...delivery,
+    ...(traceContext === undefined ? {} : { traceContext }),
+    ...(retention === undefined ? {} : { retention }),
+  };
 }
 
 /** A job's data split into the delivery handlers see and the trace context it was stored with. */
@@ -20,7 +28,8 @@ export function fromStoredDelivery(data: StoredDelivery): {
   delivery: Delivery;
   traceContext: TraceContext | undefined;
 } {
-  if (data.traceContext === undefined) return { delivery: data, traceContext: undefined };
-  const { traceContext, ...delivery } = data;
+  if (data.traceContext === undefined && data.retention === undefined)
+    return { delivery: data, traceContext: undefined };
+  const { traceContext, retention: _retention, ...delivery } = data;
   return { delivery, traceContext };
 }
