@@ -20,6 +20,7 @@ import { GroupCommit } from './group-commit.js';
 import { bullmq } from './load-bullmq.js';
 import { logStoreFor } from './log-store-for.js';
 import type { PostgresConnection } from './postgres-connection.js';
+import { QUEUE_OPTIONS } from './queue-options.js';
 import { readQueueStats } from './read-queue-stats.js';
 import { isRedisClient, type RedisConnection, redisConnectionFor } from './redis-connection.js';
 import { ReplicaWaiter } from './replica-waiter.js';
@@ -90,12 +91,6 @@ export type BullMQQueueOptions = {
 );
 
 const FOUR_DAYS_MS = 4 * 86_400_000;
-/**
- * BullMQ's event stream (QueueEvents' history) is capped at 1,000 entries rather than 10,000: nothing
- * here reads it, live listeners still get every event, and at about 4 entries a delivery the default
- * cap held more than the jobs themselves at a short retention (measured: 2.9 MB on PostgreSQL).
- */
-const QUEUE_OPTIONS = { streams: { events: { maxLen: 1000 } } };
 /** The most expired jobs one finished job's removal pass takes (BullMQ's `KeepJobs.limit`): a catch-up is spread over many. */
 const RETENTION_REMOVAL_LIMIT = 100;
 /** Default group-commit batch on PostgreSQL; measured: 50 to 100 covers 50 to 200 concurrent requests. */

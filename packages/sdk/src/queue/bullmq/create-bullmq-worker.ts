@@ -11,6 +11,7 @@ import { ExpiredJobRemover } from './expired-job-remover.js';
 import { bullmq } from './load-bullmq.js';
 import { logStoreFor } from './log-store-for.js';
 import type { PostgresConnection } from './postgres-connection.js';
+import { QUEUE_OPTIONS } from './queue-options.js';
 import { type RedisConnection, redisConnectionFor } from './redis-connection.js';
 import { fromStoredDelivery, type StoredDelivery } from './stored-delivery.js';
 import { throttledErrorLog } from './throttled-error-log.js';
@@ -161,7 +162,7 @@ export function createBullMQWorker(processor: DeliveryProcessor, options: BullMQ
       // Typed as the Redis queue: clean() has the same shape on both backends.
       cleaner ??= new bullmq.Queue(
         queueName,
-        { connection: options.postgres },
+        { connection: options.postgres, ...QUEUE_OPTIONS },
         bullmq.createPostgresBackend,
       ) as unknown as Queue;
       return cleaner;
