@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { academiesFromEntries, readAcademiesFile } from './academies.js';
 import { commaSeparated } from './comma-separated.js';
 import { duration } from './duration.js';
 import { redisConnectionFromEnv, redisEnvironment } from './redis-connection-from-env.js';
@@ -7,41 +8,15 @@ import { TRACING_ENVIRONMENT, tracingConfig } from './tracing-config.js';
 
 // Environment -> typed configuration, validated once at start. Everything else receives `Config`.
 
-const TOKEN = /^[A-Za-z0-9._~-]{16,256}$/;
-const ACADEMY = /^[a-z0-9-]{1,64}$/;
-
-/** An academy and the tokens it delivers with (several: a rotation). */
-export interface AcademyTokens {
-  name: string;
-  tokens: string[];
-}
-
 /**
  * `WEBHOOK_TOKENS`: `token` (the academy `default`) or `academy=token` entries, grouped by academy in
  * their order. A bad entry is named by its position, never by its text (it may hold a token).
  */
 const webhookTokens = commaSeparated.transform((entries, context) => {
-  const academies = new Map<string, string[]>();
-  const owners = new Map<string, string>();
-  for (const [index, entry] of entries.entries()) {
-    const separator = entry.indexOf('=');
-    const name = separator === -1 ? 'default' : entry.slice(0, separator);
-    const token = separator === -1 ? entry : entry.slice(separator + 1);
-    const problem = !ACADEMY.test(name)
-      ? 'its academy must be 1 to 64 characters from a-z, 0-9 and -'
-      : !TOKEN.test(token)
-        ? 'its token must be 16 to 256 URL-safe characters (A-Z a-z 0-9 . _ ~ -)'
-        : owners.has(token) && owners.get(token) !== name
-          ? `its token is also a token of ${owners.get(token)}; each academy needs its own`
-          : undefined;
-    if (problem !== undefined) {
-      context.addIssue({ code: 'custom', message: `entry ${index + 1} (token or academy=token): ${problem}` });
-      return z.NEVER;
-    }
-    owners.set(token, name);
-    academies.set(name, [...(academies.get(name) ?? []), token]);
-  }
-  return [...academies].map(([name, tokens]): AcademyTokens => ({ name, tokens }));
+  const read = academiesFromEntries(entries);
+  if ('academies' in read) return read.academies;
+  context.addIssue({ code: 'custom', message: read.problem });
+  return z.NEVER;
 });
 
 const flag = z.enum(['0', '1', 'true', 'false']).transform((value) => value === '1' || value === 'true');
@@ -57,6 +32,7 @@ const environment = z.object({
   EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   ROLE: z.enum(['all', 'web', 'worker']).default('all'),
   WEBHOOK_TOKENS: webhookTokens.optional(),
+  ACADEMIES_FILE: z.string().min(1).optional(),
   WEBHOOK_AUTH: z.enum(['token', 'none']).default('token'),
   ADMIN_USER: z.string().min(1).default('admin'),
   ADMIN_PASSWORD: z.string().min(8, 'at least 8 characters').optional(),
@@ -106,10 +82,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   if (queueBackend === 'postgres' && !values.DATABASE_URL) {
     throw new ConfigError('DATABASE_URL: required with QUEUE_BACKEND=postgres');
   }
+  if (values.ACADEMIES_FILE && values.WEBHOOK_TOKENS?.length) {
+    throw new ConfigError('ACADEMIES_FILE: set it or WEBHOOK_TOKENS, not both (list every academy in the file)');
+  }
+  const academiesFile = values.ACADEMIES_FILE && resolve(values.ACADEMIES_FILE);
+  let webhookAcademies = values.WEBHOOK_TOKENS?.length ? values.WEBHOOK_TOKENS : undefined;
+  if (academiesFile) {
+    try {
+      webhookAcademies = readAcademiesFile(academiesFile);
+    } catch (error) {
+      throw new ConfigError(`ACADEMIES_FILE: ${(error as Error).message}`);
+    }
+  }
   const shared = queueBackend === 'redis' || queueBackend === 'postgres';
-  if (shared && !values.WEBHOOK_TOKENS?.length && values.WEBHOOK_AUTH !== 'none' && values.ROLE !== 'worker') {
+  if (shared && !webhookAcademies && values.WEBHOOK_AUTH !== 'none' && values.ROLE !== 'worker') {
     throw new ConfigError(
-      `WEBHOOK_TOKENS: required with QUEUE_BACKEND=${queueBackend} (or WEBHOOK_AUTH=none to accept unauthenticated deliveries)`,
+      `WEBHOOK_TOKENS: required with QUEUE_BACKEND=${queueBackend}, or ACADEMIES_FILE (or WEBHOOK_AUTH=none to accept unauthenticated deliveries)`,
     );
   }
   if ((queueBackend === 'embedded' || queueBackend === 'memory') && values.ROLE !== 'all') {
@@ -129,8 +117,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     databaseUrl: values.DATABASE_URL,
     embeddedPostgresPort: values.EMBEDDED_POSTGRES_PORT,
     role: values.ROLE,
-    /** The academies and their tokens, from `WEBHOOK_TOKENS` (`undefined` when unset or empty). */
-    webhookAcademies: values.WEBHOOK_TOKENS?.length ? values.WEBHOOK_TOKENS : undefined,
+    /** The academies and their tokens, from `WEBHOOK_TOKENS` or `ACADEMIES_FILE` (`undefined` when neither is set). */
+    webhookAcademies,
+    /** `ACADEMIES_FILE`, resolved: read again on SIGHUP. */
+    academiesFile: academiesFile || undefined,
     webhookAuth: values.WEBHOOK_AUTH,
     admin: values.ADMIN_PASSWORD ? { username: values.ADMIN_USER, password: values.ADMIN_PASSWORD } : undefined,
     worker: {

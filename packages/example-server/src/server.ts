@@ -4,9 +4,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { orExitWhenCannotStart } from 'acadle-webhooks-embedded-database';
+import { type AcademyTokens, readAcademiesFile } from './academies.js';
 import { createAcknowledgementsFirst } from './acknowledgements-first.js';
 import { createApp } from './app.js';
-import { type AcademyTokens, type Config, loadConfigOrExit } from './config.js';
+import { type Config, loadConfigOrExit } from './config.js';
 import { createHandlers } from './handlers/index.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
@@ -44,7 +45,30 @@ let server: Server | undefined;
 if (config.role !== 'worker') {
   const { academies, generated } = resolveWebhookAcademies(config);
   const app = createApp({ config, backend, metrics, logger });
-  const webhook = createWebhookHandler({ backend, metrics, logger, academies });
+  const handlerFor = (accepted: AcademyTokens[] | undefined) =>
+    createWebhookHandler({ backend, metrics, logger, academies: accepted });
+  let webhook: ReturnType<typeof handlerFor>;
+  try {
+    webhook = handlerFor(academies);
+  } catch (error) {
+    // The SDK's check of what the file holds beyond its shape (an allowedIps entry that is no address).
+    console.error(`Configuration error: ACADEMIES_FILE: ${(error as Error).message}`);
+    process.exit(1);
+  }
+  // ACADEMIES_FILE is read again on SIGHUP: new deliveries meet the new academies, those under way
+  // finish with the old; a file that does not pass is refused and the old configuration stays.
+  const file = config.academiesFile;
+  if (file) {
+    process.on('SIGHUP', () => {
+      try {
+        const next = readAcademiesFile(file);
+        webhook = handlerFor(next);
+        logger.info({ academies: next.map((academy) => academy.name) }, 'academies reloaded');
+      } catch (error) {
+        logger.error({ file }, `ACADEMIES_FILE refused, the previous academies stay: ${(error as Error).message}`);
+      }
+    });
+  }
   // Slow or stalled clients must not hold connections: Acadle sends small bodies quickly. Node
   // enforces the first two only when it checks connections, every 30 s by default: check every second.
   server = createServer(
@@ -70,6 +94,8 @@ if (config.role !== 'worker') {
   }
 } else {
   logger.info({ queueBackend: config.queueBackend, role: config.role }, 'worker started');
+  // A worker has no endpoint to reload; SIGHUP (sent to every process of a deployment) must not stop it.
+  if (config.academiesFile) process.on('SIGHUP', () => logger.info({}, 'SIGHUP: nothing to reload in a worker'));
 }
 
 let stopping = false;

@@ -1,6 +1,6 @@
 import { createNodeHandler, type NodeHandler } from 'acadle-webhooks/node';
 import type { Logger } from 'pino';
-import type { AcademyTokens } from './config.js';
+import type { AcademyTokens } from './academies.js';
 import type { Metrics } from './metrics.js';
 import type { QueueBackend } from './queue-backend.js';
 
