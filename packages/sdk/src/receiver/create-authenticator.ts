@@ -1,8 +1,7 @@
 import { ACADEMY_NAME, DEFAULT_ACADEMY } from '../shared/academy.js';
 import { type BasicCredentials, createBasicAuthCheck } from './basic-auth.js';
-import { equalDigests } from './equal-digests.js';
 import { IpRanges } from './ip-ranges.js';
-import { digestSecret } from './secrets.js';
+import { digestSecret, indexOfSecret } from './secrets.js';
 
 /** One academy a receiver serves: its name, the tokens it delivers with, and its own checks. */
 export interface AcademyOptions {
@@ -147,13 +146,8 @@ export function createAuthenticator(auth: AuthOptions | 'none', network: Network
    * early, so timing reveals neither match nor position; a missing candidate never matches.
    */
   function academyOfToken(candidate: string | undefined): Academy | undefined {
-    const candidateDigest = digestSecret(candidate ?? '');
-    let owner = -1;
-    for (let index = 0; index < digests.length; index += 1) {
-      const matched = equalDigests(candidateDigest, digests[index] as Uint8Array);
-      owner = matched ? (owners[index] as number) : owner;
-    }
-    return candidate === undefined || owner === -1 ? undefined : academies[owner];
+    const index = indexOfSecret(candidate, digests);
+    return index === -1 ? undefined : academies[owners[index] as number];
   }
 
   function clientAddress(facts: RequestFacts): string | undefined {

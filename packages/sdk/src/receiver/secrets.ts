@@ -9,12 +9,20 @@ export function digestSecret(value: string): Uint8Array {
 }
 
 /**
- * Whether `candidate` is one of the secrets whose digests are given. One compare per secret, never
- * stopping early, so timing reveals neither match nor position; a missing candidate never matches.
+ * Which of the secrets whose digests are given `candidate` is (its position), or -1. One compare per
+ * secret, never stopping early, so timing reveals neither match nor position; a missing candidate
+ * never matches.
  */
-export function matchesAnySecret(candidate: string | undefined, digests: readonly Uint8Array[]): boolean {
+export function indexOfSecret(candidate: string | undefined, digests: readonly Uint8Array[]): number {
   const candidateDigest = digestSecret(candidate ?? '');
-  let matched = false;
-  for (const expected of digests) matched = equalDigests(candidateDigest, expected) || matched;
-  return matched && candidate !== undefined;
+  let found = -1;
+  for (let index = 0; index < digests.length; index += 1) {
+    found = equalDigests(candidateDigest, digests[index] as Uint8Array) ? index : found;
+  }
+  return candidate === undefined ? -1 : found;
+}
+
+/** Whether `candidate` is one of the secrets whose digests are given (in constant time: `indexOfSecret`). */
+export function matchesAnySecret(candidate: string | undefined, digests: readonly Uint8Array[]): boolean {
+  return indexOfSecret(candidate, digests) !== -1;
 }
