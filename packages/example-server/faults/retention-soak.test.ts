@@ -82,7 +82,15 @@ function check(scenario: string, outcome: Awaited<ReturnType<typeof soak>>) {
   expect(unique.size).toBe(acknowledged);
   expect(processedLines.length).toBe(unique.size);
   expect(retries.every((answer) => answer.status === 200 && answer.duplicate === true)).toBe(true);
-  expect((bytes[ROUNDS - 1] as StoreSizes).bytes).toBeLessThanOrEqual((bytes[1] as StoreSizes).bytes * 1.3);
+  // Against the median of rounds 2 to 4 (all past the first round's removal), not one round: Redis's
+  // used_memory of a single round varied by 15% (5.86, 5.12, 6.19 MB in one CI run). What is kept
+  // per delivery (2.4 KB a processed job) would add 19 MB by the last round if removal stopped.
+  const baseline =
+    (bytes
+      .slice(1, 4)
+      .map((round) => round.bytes)
+      .sort((a, b) => a - b)[1] as number) * 1.3;
+  expect((bytes[ROUNDS - 1] as StoreSizes).bytes).toBeLessThanOrEqual(baseline);
   // The dedupe keys are not removed with the jobs: they must outlive them (the duplicates above).
   expect((bytes[ROUNDS - 1] as StoreSizes).dedupeBytes).toBeGreaterThan((bytes[1] as StoreSizes).dedupeBytes);
 }

@@ -75,12 +75,23 @@ export async function startAdminFixture(env: Record<string, string> = {}): Promi
     entry: async (id) => (await api<DeliveryLogEntry>(`/admin/api/deliveries/${encodeURIComponent(id)}`)).body,
     list: async (query) => (await api<DeliveryPage>(`/admin/api/deliveries?${query}`)).body,
     waitForStatus: async (id, status) => {
-      await waitFor(
-        `${id} ${status}`,
-        async () =>
-          (await api<DeliveryLogEntry>(`/admin/api/deliveries/${encodeURIComponent(id)}`)).body?.status === status,
-        30_000,
-      );
+      let last: unknown;
+      try {
+        await waitFor(
+          `${id} ${status}`,
+          async () => {
+            last = (await api<DeliveryLogEntry>(`/admin/api/deliveries/${encodeURIComponent(id)}`)).body;
+            return (last as DeliveryLogEntry | undefined)?.status === status;
+          },
+          30_000,
+        );
+      } catch (error) {
+        // What the log said last, and what the server warned about, tell why (a CI run timed out here once).
+        const warnings = target.logs.filter((line) => Number(line.level) >= 40);
+        throw new Error(
+          `${(error as Error).message}; last answer ${JSON.stringify(last)}; warnings ${JSON.stringify(warnings)}`,
+        );
+      }
     },
     async stop() {
       await target.stop('SIGTERM');
