@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 // The academies the endpoint accepts: WEBHOOK_TOKENS entries, or ACADEMIES_FILE for many (with
-// Basic credentials and addresses of their own). Both are checked the same way, and a
+// Basic credentials, addresses and a processing rate of their own). Both are checked the same way, and a
 // problem is named by position and academy, never by a token.
 
 export const TOKEN = /^[A-Za-z0-9._~-]{16,256}$/;
@@ -19,6 +19,8 @@ export interface AcademyTokens {
   basic?: { username: string; password: string };
   /** Addresses or CIDR ranges its deliveries may come from (the connection's address). */
   allowedIps?: string[];
+  /** The most of its deliveries processed a second, across all workers (a downstream it would flood). */
+  maxPerSecond?: number;
 }
 
 /** A token may belong to one academy only: the token is what says which academy delivered. */
@@ -56,12 +58,13 @@ const fileEntry = z.strictObject({
     .strictObject({ username: z.string().min(1), password: z.string().min(8, 'at least 8 characters') })
     .optional(),
   allowedIps: z.array(z.string().min(1)).min(1, 'at least one (leave it out to accept any)').optional(),
+  maxPerSecond: z.number().positive('above 0').max(100_000, 'at most 100000').optional(),
 });
 const file = z.array(fileEntry).min(1, 'at least one academy');
 
 /**
  * Reads `ACADEMIES_FILE`: a JSON array, one entry per academy (`name`, `tokens`, and optionally
- * `basic`, `allowedIps`). Throws an `Error` with one line naming the entry by
+ * `basic`, `allowedIps`, `maxPerSecond`). Throws an `Error` with one line naming the entry by
  * position and academy, and the field; a token's text never appears in it.
  */
 export function readAcademiesFile(path: string): AcademyTokens[] {

@@ -5,6 +5,7 @@ import { redactUrl } from 'acadle-webhooks';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import { academiesApi } from './admin/academies-api.js';
 import { adminAuth } from './admin/admin-auth.js';
 import { createCsrfToken } from './admin/csrf.js';
 import { deliveriesApi } from './admin/deliveries-api.js';
@@ -25,8 +26,11 @@ export function createApp(options: {
   backend: QueueBackend;
   metrics: Metrics;
   logger: Logger;
+  /** The academies configured now (ACADEMIES_FILE may be read again): those the admin may pause. */
+  academies?: () => string[];
 }): Express {
   const { config, backend, metrics, logger } = options;
+  const academies = options.academies ?? (() => (config.webhookAcademies ?? []).map((academy) => academy.name));
   const app = express();
   app.disable('x-powered-by');
   app.use(
@@ -63,15 +67,18 @@ export function createApp(options: {
   if (config.admin) {
     app.use('/admin', adminAuth(config.admin), sameOriginWrites());
     app.use('/admin/api/deliveries', deliveriesApi(backend.queue));
+    app.use('/admin/api/academies', academiesApi(backend.queue, academies, logger));
     app.use('/admin/deliveries', deliveriesPage(backend.queue, createCsrfToken(config.admin)));
     app.get('/admin', (_, response) => response.redirect(302, '/admin/deliveries'));
     const { bullmq } = backend;
     if (bullmq) {
       const serverAdapter = new ExpressAdapter();
       serverAdapter.setBasePath('/admin/queues');
-      const board = createBullBoard({ queues: [new BullMQAdapter(bullmq.queue)], serverAdapter });
-      // On PostgreSQL, a queue that never connected is replaced: the board must show the new one.
-      bullmq.onQueueReplaced((queue) => board.replaceQueues([new BullMQAdapter(queue)]));
+      // One queue per academy; on PostgreSQL, a queue that never connected is replaced, and an
+      // academy's queue opens at its first delivery: the board follows.
+      const adapters = () => bullmq.queues.map((queue) => new BullMQAdapter(queue));
+      const board = createBullBoard({ queues: adapters(), serverAdapter });
+      bullmq.onQueueReplaced(() => board.replaceQueues(adapters()));
       app.use('/admin/queues', serverAdapter.getRouter());
     }
   }

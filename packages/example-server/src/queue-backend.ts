@@ -1,4 +1,5 @@
 import {
+  type AcademyPausing,
   type DeliveryLog,
   type DeliveryProcessor,
   type EventQueue,
@@ -14,12 +15,13 @@ import {
 } from 'acadle-webhooks/bullmq';
 import { startEmbeddedDatabase } from 'acadle-webhooks-embedded-database';
 import type { Logger } from 'pino';
+import type { AcademyTokens } from './academies.js';
 import { checkReplicas } from './check-replicas.js';
 import type { Config } from './config.js';
 
 /** The queue the server stores into and works from, whatever its backend: one contract (the SDK's `DeliveryLog`). */
 export interface QueueBackend {
-  queue: EventQueue & DeliveryLog;
+  queue: EventQueue & DeliveryLog & AcademyPausing;
   /** The BullMQ-backed queue, for Bull Board (which must follow `onQueueReplaced`); none in memory mode. */
   bullmq: BullMQQueue | undefined;
   /** Resolves when the backend answers, rejects otherwise. */
@@ -29,6 +31,8 @@ export interface QueueBackend {
   stats(): Promise<QueueStats>;
   /** Starts processing with `processor` (ROLE all or worker). */
   startWorker(processor: DeliveryProcessor): void;
+  /** Takes more academies (a reload of ACADEMIES_FILE): their queues open, and the worker takes them too. */
+  addAcademies(academies: AcademyTokens[]): void;
   /** Closes the worker (bounded), the queue, and the embedded database. */
   close(): Promise<void>;
 }
@@ -49,8 +53,11 @@ export async function createQueueBackend(config: Config, logger: Logger): Promis
             ? { ...database.connection, migrate: true }
             : { connectionString: config.databaseUrl, migrate: true },
         };
+  // Each academy in a queue of its own, taken in turn by the worker (docs/architecture.md).
+  const academies = config.webhookAcademies ?? [];
   const queue = new BullMQQueue({
     ...connection,
+    academies: academies.map((academy) => academy.name),
     minReplicas: config.redisMinReplicas,
     retention: config.retention,
     logger: logger.child({ component: 'queue' }),
@@ -63,15 +70,27 @@ export async function createQueueBackend(config: Config, logger: Logger): Promis
     ping: () => queue.ping(),
     stats: () => queue.getStats(),
     async jobCounts() {
-      return queue.queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
+      // Every academy's queue, summed.
+      const counts = await Promise.all(
+        queue.queues.map((one) => one.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed')),
+      );
+      const total: Record<string, number> = {};
+      for (const one of counts)
+        for (const [state, count] of Object.entries(one)) total[state] = (total[state] ?? 0) + count;
+      return total;
     },
     startWorker(processor) {
       worker = createBullMQWorker(processor, {
         ...connection,
         ...config.worker,
+        academies: academies.map(workerAcademy),
         closeTimeoutMs: config.shutdownTimeoutMs,
         logger: logger.child({ component: 'worker' }),
       });
+    },
+    addAcademies(added) {
+      queue.addAcademies(added.map((academy) => academy.name));
+      worker?.addAcademies(added.map(workerAcademy));
     },
     async close() {
       await worker?.close();
@@ -108,6 +127,15 @@ function memoryBackend(config: Config, logger: Logger): QueueBackend {
     startWorker(chosen) {
       processor = chosen;
     },
+    // One in-process queue takes academies in turn already; maxPerSecond needs BullMQ.
+    addAcademies() {},
     close: () => queue.close(config.shutdownTimeoutMs),
   };
+}
+
+/** What the worker takes of an academy: its name, and its rate limit (ACADEMIES_FILE's `maxPerSecond`). */
+function workerAcademy(academy: AcademyTokens): { name: string; maxPerSecond?: number } {
+  return academy.maxPerSecond === undefined
+    ? { name: academy.name }
+    : { name: academy.name, maxPerSecond: academy.maxPerSecond };
 }

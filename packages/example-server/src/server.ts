@@ -44,7 +44,14 @@ if (config.role !== 'web') {
 let server: Server | undefined;
 if (config.role !== 'worker') {
   const { academies, generated } = resolveWebhookAcademies(config);
-  const app = createApp({ config, backend, metrics, logger });
+  let configured = academies ?? [];
+  const app = createApp({
+    config,
+    backend,
+    metrics,
+    logger,
+    academies: () => configured.map((academy) => academy.name),
+  });
   const handlerFor = (accepted: AcademyTokens[] | undefined) =>
     createWebhookHandler({ backend, metrics, logger, academies: accepted });
   let webhook: ReturnType<typeof handlerFor>;
@@ -63,6 +70,8 @@ if (config.role !== 'worker') {
       try {
         const next = readAcademiesFile(file);
         webhook = handlerFor(next);
+        backend.addAcademies(next);
+        configured = next;
         logger.info({ academies: next.map((academy) => academy.name) }, 'academies reloaded');
       } catch (error) {
         logger.error({ file }, `ACADEMIES_FILE refused, the previous academies stay: ${(error as Error).message}`);
@@ -94,8 +103,19 @@ if (config.role !== 'worker') {
   }
 } else {
   logger.info({ queueBackend: config.queueBackend, role: config.role }, 'worker started');
-  // A worker has no endpoint to reload; SIGHUP (sent to every process of a deployment) must not stop it.
-  if (config.academiesFile) process.on('SIGHUP', () => logger.info({}, 'SIGHUP: nothing to reload in a worker'));
+  // A worker has no endpoint to reload, but takes the academies added (each from its own queue).
+  const file = config.academiesFile;
+  if (file) {
+    process.on('SIGHUP', () => {
+      try {
+        const next = readAcademiesFile(file);
+        backend.addAcademies(next);
+        logger.info({ academies: next.map((academy) => academy.name) }, 'academies reloaded');
+      } catch (error) {
+        logger.error({ file }, `ACADEMIES_FILE refused, the previous academies stay: ${(error as Error).message}`);
+      }
+    });
+  }
 }
 
 let stopping = false;

@@ -38,6 +38,7 @@ export type { AcadleIssueCode, ParseIssue, ParseIssueCode } from './events/parse
 export { createProcessor, type Processor, type ProcessorOptions } from './processor/create-processor.js';
 export type { EventHandler, EventHandlers, HandlerContext } from './processor/event-handler.js';
 export type { ProcessOutcome, ProcessResult } from './processor/process-outcome.js';
+export type { AcademyPausing } from './queue/academy-pausing.js';
 export type {
   Delivery,
   DeliveryProcessor,

@@ -1,6 +1,7 @@
-// The log stores (memory, Redis, PostgreSQL) under two processes replaying at once: a replay that
-// selected a dead letter before another replay took it, processed it and finished, must not replay
-// it a second time. The interleaving is forced (the second process's mark waits for the first).
+// The log stores (memory, Redis, PostgreSQL) under two processes at once: a queue's write that
+// arrives after its worker logged the job, and two replays, where one that selected a dead letter
+// before the other took it, processed it and finished, must not replay it a second time. The
+// interleavings are forced (the later write, or mark, waits for the other).
 import { createEvent } from 'acadle-webhooks/testing';
 import { startPostgres, startRedis } from 'acadle-webhooks-test-harness';
 import { Redis } from 'ioredis';
@@ -81,6 +82,32 @@ describe.each<[string, () => Promise<{ open(name: string): Opened; stop(): Promi
     },
   ],
 ])('the %s log store', (_, start) => {
+  it('keeps what a worker logged when the queue’s own write of the same job arrives after it, and puts back a new job', async () => {
+    // The queue logs a delivery once its job is added, so a fast worker can take the job, and log
+    // it, first: the late write must not put a processed delivery back to waiting.
+    const backend = await start();
+    const { store, close } = backend.open(`late-${Date.now()}`);
+    try {
+      const queue = new DeliveryLogKeeper(store, { logger: silentLogger, retention: RETENTION });
+      const worker = new DeliveryLogKeeper(store, { logger: silentLogger, retention: RETENTION });
+      const fast = delivery();
+      await worker.attemptStarted(fast, 'job-1');
+      await worker.attemptFinished(
+        fast,
+        { attempt: 1, startedAt: new Date().toISOString(), durationMs: 2 },
+        { status: 'processed' },
+      );
+      await queue.stored(fast, 'job-1', false);
+      expect((await queue.get(fast.id))?.status).toBe('processed');
+      // Another job of the same key (Acadle's delivery again after the dedupe window): waiting again.
+      await queue.stored(fast, 'job-2', false);
+      expect(await queue.get(fast.id)).toMatchObject({ status: 'waiting' });
+    } finally {
+      await close();
+      await backend.stop();
+    }
+  });
+
   it('replays a dead letter once when a second replay had selected it before the first one finished it', async () => {
     const backend = await start();
     const { store, close } = backend.open(`guard-${Date.now()}`);

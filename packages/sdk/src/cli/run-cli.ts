@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { DEFAULT_QUEUE_NAME } from '../queue/bullmq/default-queue-name.js';
+import { academiesCommand } from './academies-command.js';
 import { CliError, type CliIo } from './cli-io.js';
 import { type DeliveriesOptions, deliveriesCommand } from './deliveries-command.js';
 import { exampleCommand } from './example-command.js';
@@ -147,6 +148,27 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     setExitCode,
     true,
   );
+
+  const academies = program
+    .command('academies')
+    .description('pause or resume one academy of a queue on Redis or PostgreSQL (kept in the store)');
+  for (const action of ['pause', 'resume'] as const) {
+    withStoreOptions(academies.command(action))
+      .description(
+        action === 'pause'
+          ? "refuse the academy's new deliveries (503, Acadle retries them) and hold its stored ones"
+          : "take the academy's deliveries again, and process those it held",
+      )
+      .argument('<academy>', 'the academy, as named in WEBHOOK_TOKENS or ACADEMIES_FILE')
+      .action(async (academy: string, options: Parameters<typeof academiesCommand>[3]) => {
+        exitCode = await academiesCommand(io, action, academy, options);
+      });
+  }
+  withStoreOptions(academies.command('paused'))
+    .description('list the paused academies (of those with deliveries in the log)')
+    .action(async (options: Parameters<typeof academiesCommand>[3]) => {
+      exitCode = await academiesCommand(io, 'paused', undefined, options);
+    });
 
   try {
     await program.parseAsync(args, { from: 'user' });

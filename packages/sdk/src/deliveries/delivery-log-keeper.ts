@@ -117,6 +117,11 @@ export class DeliveryLogKeeper {
    * keeps up, and after every finished attempt while the last batch was full, so that removal keeps
    * pace with any rate of deliveries (as BullMQ removes expired jobs as it finishes others).
    */
+  /** The academies with deliveries logged (the `default` one aside). */
+  academies(): Promise<string[]> {
+    return this.#store.academies();
+  }
+
   async #removeExpired(now: number): Promise<void> {
     if (!this.#behind && now - this.#lastRemovalAt < REMOVAL_INTERVAL_MS) return;
     this.#lastRemovalAt = now;

@@ -52,7 +52,11 @@ export interface StoredPage {
  * that a worker's update and a receiver's duplicate count never lose one another.
  */
 export interface LogStore {
-  /** A new delivery (not a duplicate): inserted, or, when its key is logged already, put back to `waiting`. */
+  /**
+   * A new delivery (not a duplicate): inserted, or, when its key is logged already for another job,
+   * put back to `waiting`. The same job logged already is left as it is: a worker may have taken it,
+   * and logged it, before the queue's own write (which follows the job's add) arrived.
+   */
   received(entry: StoredEntry): Promise<void>;
   /** A repeat of the entry filed by `key`: counts it, and as a conflict when `body` differs from the logged one. */
   repeated(key: string, body: string): Promise<RepeatResult>;
@@ -64,6 +68,8 @@ export interface LogStore {
   get(key: string): Promise<StoredEntry | undefined>;
   /** Removes up to `limit` entries whose time has come; returns how many. */
   removeExpired(nowMs: number, limit: number): Promise<number>;
+  /** The academies with entries logged (the `default` one aside): so that a worker finds every academy's queue. */
+  academies(): Promise<string[]>;
   /** Releases what the store opened (a pool it made). */
   close?(): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_ACADEMY } from '../shared/academy.js';
 import type { LogPosition, NormalizedFilter } from './delivery-filter.js';
 import { isAfter } from './delivery-filter.js';
 import {
@@ -33,6 +34,8 @@ export class MemoryLogStore implements LogStore {
   async received(entry: StoredEntry): Promise<void> {
     const logged = this.#entries.get(entry.key);
     if (logged) {
+      // The same job logged already (a worker got to it before the queue's own write): kept as it is.
+      if (entry.jobId !== null && logged.jobId === entry.jobId) return;
       applyChange(logged, { status: 'waiting', nextRetryAt: null, expiresAtMs: null, jobId: entry.jobId ?? undefined });
       return;
     }
@@ -80,6 +83,12 @@ export class MemoryLogStore implements LogStore {
   async get(id: string): Promise<StoredEntry | undefined> {
     const logged = this.#entries.get(id);
     return logged && structuredClone(logged);
+  }
+
+  async academies(): Promise<string[]> {
+    const names = new Set<string>();
+    for (const entry of this.#entries.values()) if (entry.academy !== null) names.add(entry.academy);
+    return [...names].filter((name) => name !== DEFAULT_ACADEMY).sort();
   }
 
   async removeExpired(nowMs: number, limit: number): Promise<number> {

@@ -9,10 +9,12 @@ import type {
 import { DeliveryLogKeeper } from '../deliveries/delivery-log-keeper.js';
 import { deliveryOf } from '../deliveries/log-store.js';
 import { MemoryLogStore } from '../deliveries/memory-log-store.js';
-import { deliveryKey } from '../shared/academy.js';
+import { academyOf, deliveryKey } from '../shared/academy.js';
 import { consoleLogger, type Logger } from '../shared/logger.js';
 import { withTimeout } from '../shared/with-timeout.js';
+import { type AcademyPausing, pausedError } from './academy-pausing.js';
 import type { Delivery, DeliveryProcessor, EnqueueResult, EventQueue } from './event-queue.js';
+import { FairLine } from './fair-line.js';
 import { NonRetryableError } from './non-retryable-error.js';
 import { type QueueStats, toQueueStats } from './queue-stats.js';
 import { type RetentionOptions, resolveRetention } from './retention.js';
@@ -69,10 +71,11 @@ interface Job {
  * // In tests: await queue.idle(); then look at queue.processed and await queue.listDeadLetters().
  * ```
  */
-export class MemoryQueue implements EventQueue, DeliveryLog {
+export class MemoryQueue implements EventQueue, DeliveryLog, AcademyPausing {
   /** Event ids seen, with when each may be forgotten, oldest first (insertion order is time order). */
   readonly #seen = new Map<string, number>();
-  readonly #waiting: Job[] = [];
+  /** Academies are taken in turn, and a paused one waits (fair-line.ts). */
+  readonly #waiting = new FairLine<Job>();
   readonly #active = new Set<Promise<void>>();
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   readonly #unfinished = new UnfinishedDeliveries();
@@ -107,9 +110,11 @@ export class MemoryQueue implements EventQueue, DeliveryLog {
     });
   }
 
-  /** Stores a delivery unless its id was seen before; rejects once closed (the receiver answers 503). */
+  /** Stores a delivery unless its id was seen before; rejects once closed, or while its academy is paused (the receiver answers 503). */
   async enqueue(delivery: Delivery): Promise<EnqueueResult> {
     if (this.#closed) throw new Error('MemoryQueue is closed');
+    const academy = academyOf(delivery);
+    if (this.#waiting.isPaused(academy)) throw pausedError(academy);
     // The same event id from two academies is two events: deduplicated by its key within its academy.
     const key = deliveryKey(delivery);
     if (this.#remembers(key)) {
@@ -124,7 +129,7 @@ export class MemoryQueue implements EventQueue, DeliveryLog {
   }
 
   #push(job: Job): void {
-    this.#waiting.push(job);
+    this.#waiting.push(academyOf(job.delivery), job);
     this.#unfinished.add(job.delivery);
     this.#drain();
   }
@@ -144,6 +149,21 @@ export class MemoryQueue implements EventQueue, DeliveryLog {
     return this.#seen.has(id);
   }
 
+  /** Refuses the academy's new deliveries (503) and holds its stored ones, until `resumeAcademy` (for the life of the process). */
+  async pauseAcademy(academy: string): Promise<void> {
+    this.#waiting.pause(academy);
+  }
+
+  /** Takes the academy's deliveries again, and processes those it held. */
+  async resumeAcademy(academy: string): Promise<void> {
+    this.#waiting.resume(academy);
+    this.#drain();
+  }
+
+  async pausedAcademies(): Promise<string[]> {
+    return this.#waiting.paused();
+  }
+
   /** How many event ids are remembered for deduplication (at most `maxDedupeIds`). */
   get rememberedIds(): number {
     return this.#seen.size;
@@ -151,7 +171,7 @@ export class MemoryQueue implements EventQueue, DeliveryLog {
 
   /** Deliveries stored and not yet processed (waiting, retrying or running). */
   get pending(): number {
-    return this.#waiting.length + this.#active.size + this.#timers.size;
+    return this.#waiting.size + this.#active.size + this.#timers.size;
   }
 
   /** How many deliveries were processed successfully since the queue was made. */
@@ -174,7 +194,7 @@ export class MemoryQueue implements EventQueue, DeliveryLog {
       newestDeadLetterAt = Math.max(newestDeadLetterAt ?? failedAt, failedAt);
     }
     return toQueueStats({
-      waiting: this.#waiting.length,
+      waiting: this.#waiting.size,
       active: this.#active.size,
       retrying: this.#timers.size,
       processed: this.#processed,
@@ -226,8 +246,9 @@ export class MemoryQueue implements EventQueue, DeliveryLog {
 
   #drain(): void {
     const { processor, concurrency } = this.#options;
-    while (!this.#closed && this.#active.size < concurrency && this.#waiting.length > 0) {
-      const job = this.#waiting.shift() as Job;
+    while (!this.#closed && this.#active.size < concurrency) {
+      const job = this.#waiting.next();
+      if (job === undefined) break;
       const run = this.#run(processor, job).finally(() => {
         this.#active.delete(run);
         this.#drain();
@@ -279,7 +300,7 @@ export class MemoryQueue implements EventQueue, DeliveryLog {
       logger.warn({ err: error, eventId: job.delivery.id, attempt: job.attempt }, 'Delivery failed: will retry');
       const timer = setTimeout(() => {
         this.#timers.delete(timer);
-        this.#waiting.push({ ...job, attempt: job.attempt + 1 });
+        this.#waiting.push(academyOf(job.delivery), { ...job, attempt: job.attempt + 1 });
         this.#drain();
       }, delayMs);
       this.#timers.add(timer);

@@ -181,10 +181,15 @@ export function createReceiver(options: ReceiverOptions): Receiver {
         error instanceof ReceiverError && error.status === 503
           ? error
           : new ReceiverError('queue_unavailable', 'The queue could not store the delivery', { cause: error });
-      logger.warn(
-        { err: error, code: failure.code, eventId: id, eventType: type, academy },
-        'Could not store delivery: answered 503, Acadle will retry',
-      );
+      if (failure.code === 'academy_paused') {
+        // Asked for: info, not a warning for each of Acadle's retries while the pause lasts.
+        logger.info({ eventId: id, eventType: type, academy }, 'Academy paused: answered 503, Acadle will retry');
+      } else {
+        logger.warn(
+          { err: error, code: failure.code, eventId: id, eventType: type, academy },
+          'Could not store delivery: answered 503, Acadle will retry',
+        );
+      }
       throw failure;
     }
   }

@@ -4,8 +4,8 @@ import type { ReceiverResponse } from './receiver-response.js';
 /**
  * Why the receiver did not acknowledge a request, one code per cause. The HTTP status of each:
  * `method_not_allowed` 405; `unauthorized` 401; `forbidden` 403; `payload_too_large` 413;
- * `unsupported_encoding` 415; `invalid_encoding`, `invalid_json` and `invalid_envelope` 400; `queue_unavailable`, `enqueue_timeout` and
- * `internal_error` 503 (the delivery was not stored: Acadle retries it).
+ * `unsupported_encoding` 415; `invalid_encoding`, `invalid_json` and `invalid_envelope` 400; `queue_unavailable`, `enqueue_timeout`,
+ * `academy_paused` (its academy is paused) and `internal_error` 503 (the delivery was not stored: Acadle retries it).
  */
 export type ReceiverErrorCode =
   | 'method_not_allowed'
@@ -18,6 +18,7 @@ export type ReceiverErrorCode =
   | 'invalid_envelope'
   | 'queue_unavailable'
   | 'enqueue_timeout'
+  | 'academy_paused'
   | 'internal_error';
 
 // Acadle retries every non-2xx for three days: 4xx only for what no retry can fix, 503 for the rest.
@@ -32,6 +33,7 @@ const STATUS: Record<ReceiverErrorCode, number> = {
   invalid_envelope: 400,
   queue_unavailable: 503,
   enqueue_timeout: 503,
+  academy_paused: 503,
   internal_error: 503,
 };
 

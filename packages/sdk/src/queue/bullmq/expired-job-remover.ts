@@ -20,7 +20,7 @@ const DEADLOCK = '40P01';
  * deadlock can only abort a pass (retried a second later), never a finish.
  */
 export class ExpiredJobRemover {
-  readonly #queue: () => Queue;
+  readonly #queues: () => Queue[];
   readonly #logger: Logger;
   #retention: LogRetention | undefined;
   #running: Promise<void> | undefined;
@@ -29,8 +29,9 @@ export class ExpiredJobRemover {
   #lastWarningAt = 0;
   #closed = false;
 
-  constructor(queue: () => Queue, logger: Logger) {
-    this.#queue = queue;
+  /** `queues`: the queues to remove from (one per academy), read at each pass. */
+  constructor(queues: () => Queue[], logger: Logger) {
+    this.#queues = queues;
     this.#logger = logger;
   }
 
@@ -69,10 +70,13 @@ export class ExpiredJobRemover {
     if (retention === undefined) return false;
     this.#lastPassAt = Date.now();
     try {
-      const queue = this.#queue();
-      const processed = await queue.clean(retention.processedMs, REMOVAL_BATCH, 'completed');
-      const dead = await queue.clean(retention.deadLettersMs, REMOVAL_BATCH, 'failed');
-      return processed.length === REMOVAL_BATCH || dead.length === REMOVAL_BATCH;
+      let behind = false;
+      for (const queue of this.#queues()) {
+        const processed = await queue.clean(retention.processedMs, REMOVAL_BATCH, 'completed');
+        const dead = await queue.clean(retention.deadLettersMs, REMOVAL_BATCH, 'failed');
+        behind ||= processed.length === REMOVAL_BATCH || dead.length === REMOVAL_BATCH;
+      }
+      return behind;
     } catch (error) {
       // Two workers' passes may deadlock each other (expected: debug); the next finish runs another.
       const message = error instanceof Error ? error.message : String(error);

@@ -9,6 +9,7 @@ import {
   type StoredEntry,
   type StoredPage,
 } from '../../deliveries/log-store.js';
+import { DEFAULT_ACADEMY } from '../../shared/academy.js';
 import { isModuleNotFound } from '../../shared/is-module-not-found.js';
 import { GroupCommit } from './group-commit.js';
 import { MissingPeerError } from './load-bullmq.js';
@@ -206,7 +207,9 @@ export class PostgresLogStore implements LogStore {
        SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[],
          $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::jsonb[], $15::text[], $16::text[])
        ON CONFLICT (queue, delivery_key) DO UPDATE SET status = 'waiting', next_retry_at = NULL, expires_at_ms = NULL,
-         job_id = COALESCE(EXCLUDED.job_id, log.job_id)`,
+         job_id = COALESCE(EXCLUDED.job_id, log.job_id)
+       -- The same job logged already (a worker got to it before the queue's own write): kept as it is.
+       WHERE EXCLUDED.job_id IS NULL OR log.job_id IS DISTINCT FROM EXCLUDED.job_id`,
       [
         this.#queue,
         column('key'),
@@ -283,6 +286,20 @@ export class PostgresLogStore implements LogStore {
       [this.#queue, nowMs, Number.isFinite(limit) ? limit : null],
     );
     return rows.length;
+  }
+
+  async academies(): Promise<string[]> {
+    // A skip scan of the academy index: one probe per academy, whatever the size of the log.
+    const rows = await this.#query<{ academy: string }>(
+      `WITH RECURSIVE seen AS (
+         (SELECT academy FROM ${TABLE} WHERE queue = $1 AND academy IS NOT NULL ORDER BY academy LIMIT 1)
+         UNION ALL
+         SELECT (SELECT academy FROM ${TABLE} WHERE queue = $1 AND academy > seen.academy ORDER BY academy LIMIT 1)
+         FROM seen WHERE seen.academy IS NOT NULL)
+       SELECT academy FROM seen WHERE academy IS NOT NULL`,
+      [this.#queue],
+    );
+    return rows.map((row) => row.academy).filter((name) => name !== DEFAULT_ACADEMY);
   }
 
   async get(id: string): Promise<StoredEntry | undefined> {

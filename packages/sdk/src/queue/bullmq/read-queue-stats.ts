@@ -1,5 +1,5 @@
 import type { JobType, Queue } from 'bullmq';
-import { type QueueStats, toQueueStats } from '../queue-stats.js';
+import { type QueueStats, type QueueStatsInput, toQueueStats } from '../queue-stats.js';
 
 /**
  * The queue whose statistics are read: a `BullMQQueue` (or anything holding a BullMQ queue as
@@ -9,6 +9,8 @@ export type QueueStatsSource =
   | {
       /** The BullMQ queue underneath (a `BullMQQueue`'s `queue`). */
       readonly queue: Queue;
+      /** All the BullMQ queues underneath, one per academy (a `BullMQQueue`'s `queues`); read instead of `queue` when given. */
+      readonly queues?: readonly Queue[];
     }
   | Queue;
 
@@ -18,21 +20,8 @@ async function firstJob(queue: Queue, state: JobType, asc: boolean) {
   return job;
 }
 
-/**
- * What a BullMQ queue holds and how far behind it is, on Redis or PostgreSQL: BullMQ's job counts
- * and the first job of each state, a few cheap requests whatever the queue's size. The oldest
- * unprocessed age reads the first job in line of `wait`, `prioritized`, `active` and `delayed`;
- * for a retrying delivery that is the next to run, which is usually but not always the oldest.
- *
- * @example
- * ```ts
- * import { readQueueStats } from 'acadle-webhooks/bullmq';
- *
- * const { waiting, oldestUnprocessedAgeSeconds } = await readQueueStats(queue);
- * ```
- */
-export async function readQueueStats(source: QueueStatsSource): Promise<QueueStats> {
-  const queue = 'add' in source ? source : source.queue;
+/** One BullMQ queue's counts and times, before they are read into `QueueStats`. */
+async function readInput(queue: Queue): Promise<QueueStatsInput> {
   const [counts, waiting, prioritized, active, delayed, oldestFailed, newestFailed] = await Promise.all([
     queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed'),
     firstJob(queue, 'wait', true),
@@ -42,7 +31,7 @@ export async function readQueueStats(source: QueueStatsSource): Promise<QueueSta
     firstJob(queue, 'failed', true),
     firstJob(queue, 'failed', false),
   ]);
-  return toQueueStats({
+  return {
     waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
     active: counts.active ?? 0,
     retrying: counts.delayed ?? 0,
@@ -51,5 +40,51 @@ export async function readQueueStats(source: QueueStatsSource): Promise<QueueSta
     unprocessedSince: [waiting, prioritized, active, delayed].map((job) => job?.timestamp),
     oldestDeadLetterAt: oldestFailed?.finishedOn,
     newestDeadLetterAt: newestFailed?.finishedOn,
+  };
+}
+
+const extreme = (pick: (...values: number[]) => number, values: (number | undefined)[]) => {
+  const known = values.filter((value): value is number => value !== undefined);
+  return known.length === 0 ? undefined : pick(...known);
+};
+
+/**
+ * What a BullMQ queue holds and how far behind it is, on Redis or PostgreSQL: BullMQ's job counts
+ * and the first job of each state, a few cheap requests whatever the queue's size. The oldest
+ * unprocessed age reads the first job in line of `wait`, `prioritized`, `active` and `delayed`;
+ * for a retrying delivery that is the next to run, which is usually but not always the oldest.
+ * Several queues (a `BullMQQueue`'s academies, each in a queue of its own) are read as one.
+ *
+ * @example
+ * ```ts
+ * import { readQueueStats } from 'acadle-webhooks/bullmq';
+ *
+ * const { waiting, oldestUnprocessedAgeSeconds } = await readQueueStats(queue);
+ * ```
+ */
+export async function readQueueStats(source: QueueStatsSource | readonly Queue[]): Promise<QueueStats> {
+  const queues: readonly Queue[] = Array.isArray(source)
+    ? source
+    : 'add' in (source as Queue)
+      ? [source as Queue]
+      : ((source as { queues?: readonly Queue[] }).queues ?? [(source as { queue: Queue }).queue]);
+  const inputs = await Promise.all(queues.map(readInput));
+  const sum = (key: 'waiting' | 'active' | 'retrying' | 'processed' | 'deadLetters') =>
+    inputs.reduce((total, input) => total + input[key], 0);
+  return toQueueStats({
+    waiting: sum('waiting'),
+    active: sum('active'),
+    retrying: sum('retrying'),
+    processed: sum('processed'),
+    deadLetters: sum('deadLetters'),
+    unprocessedSince: inputs.flatMap((input) => input.unprocessedSince),
+    oldestDeadLetterAt: extreme(
+      Math.min,
+      inputs.map((input) => input.oldestDeadLetterAt),
+    ),
+    newestDeadLetterAt: extreme(
+      Math.max,
+      inputs.map((input) => input.newestDeadLetterAt),
+    ),
   });
 }

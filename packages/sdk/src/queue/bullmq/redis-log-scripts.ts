@@ -3,7 +3,7 @@
 // id within its academy; `e`: the entry as JSON without its body, `b`: the body); sorted sets of keys
 // by received time index it, one for all, one per event id, type, status, email, user, course and
 // academy, and `<base>:expiry` orders the
-// finished entries by removal time. Every key shares the queue's prefix (a hash tag on Redis
+// finished entries by removal time; `<base>:academies` is the set of academies ever logged. Every key shares the queue's prefix (a hash tag on Redis
 // Cluster), so that a script touches one slot.
 
 const PRELUDE = `
@@ -37,12 +37,14 @@ local function removeEntry(entryId, e)
 end
 `;
 
-/** ARGV: base, id, entry JSON (no body), body. A new entry, or a logged one put back to waiting. */
+/** ARGV: base, id, entry JSON (no body), body. A new entry, or a logged one of another job put back to waiting. */
 export const RECEIVED = `${PRELUDE}
 local current = redis.call('HGET', key, 'e')
 if current then
   local e = cjson.decode(current)
   local new = cjson.decode(ARGV[3])
+  -- The same job logged already (a worker got to it before the queue's own write): kept as it is.
+  if present(new.jobId) and e.jobId == new.jobId then return 0 end
   setStatus(e, 'waiting')
   e.nextRetryAt = cjson.null
   setExpiry(e, cjson.null)
@@ -53,6 +55,8 @@ end
 local e = cjson.decode(ARGV[3])
 redis.call('HSET', key, 'e', ARGV[3], 'b', ARGV[4])
 for _, indexKey in ipairs(indexKeys(e)) do redis.call('ZADD', indexKey, e.receivedAtMs, id) end
+-- Every academy ever logged, for workers to find its queue (a few names: never removed).
+if present(e.academy) then redis.call('SADD', base .. ':academies', e.academy) end
 return 1
 `;
 

@@ -8,12 +8,14 @@ import {
   type StoredEntry,
   type StoredPage,
 } from '../../deliveries/log-store.js';
+import { DEFAULT_ACADEMY } from '../../shared/academy.js';
 import { RECEIVED, REMOVE_EXPIRED, REPEATED, UPDATE } from './redis-log-scripts.js';
 
 /** The few ioredis commands the log uses (a `Redis` or a `Cluster`). */
 interface LogRedisClient {
   defineCommand(name: string, definition: { numberOfKeys: number; lua: string }): void;
   zcard(key: string): Promise<number>;
+  smembers(key: string): Promise<string[]>;
   zrangebyscore(key: string, min: string | number, max: string | number): Promise<string[]>;
   zrevrangebyscore(
     key: string,
@@ -106,6 +108,11 @@ export class RedisLogStore implements LogStore {
 
   async removeExpired(nowMs: number, limit: number): Promise<number> {
     return this.#run('removeExpired', '', nowMs, limit);
+  }
+
+  async academies(): Promise<string[]> {
+    const names = await (await this.#client()).smembers(`${this.#base}:academies`);
+    return names.filter((name) => name !== DEFAULT_ACADEMY).sort();
   }
 
   async get(id: string): Promise<StoredEntry | undefined> {
