@@ -1,13 +1,18 @@
 // Many academies on the reference server as `pnpm start` runs it: ACADEMIES_FILE, read again on SIGHUP.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEvent } from 'acadle-webhooks/testing';
-import { e2eResources } from './e2e.js';
-import { post } from './server-process.js';
+import { runningEmbeddedDatabase, waitFor } from 'acadle-webhooks-test-harness';
+import { CLI, e2eResources } from './e2e.js';
+import { post, processedIds } from './server-process.js';
+
+jest.setTimeout(180_000);
 
 const { server } = e2eResources();
+const ADMIN_PASSWORD = 'academies-admin-password';
+const ADMIN = { authorization: `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}` };
 
 const NORTH = ['north_file_token_first', 'north_file_token_second'];
 const SOUTH = 'south_file_token_012345';
@@ -133,5 +138,102 @@ describe('ACADEMIES_FILE', () => {
     expect(started.stderr.trim()).toBe(
       'Configuration error: ACADEMIES_FILE: set it or WEBHOOK_TOKENS, not both (list every academy in the file)',
     );
+  });
+
+  it('pauses one academy from the admin API on the embedded default: 503 with Retry-After for it, its stored deliveries held, the others untouched, kept across a restart; resumed from the CLI, its held ones are processed', async () => {
+    const file = academiesFile([
+      { name: 'north', tokens: [NORTH[0]] },
+      { name: 'south', tokens: [SOUTH] },
+    ]);
+    const env = { ACADEMIES_FILE: file, ADMIN_PASSWORD };
+    let target = await server(env);
+    const admin = (path: string, headers: Record<string, string> = {}) =>
+      fetch(`${target.url}/admin/api/academies${path}`, {
+        method: path ? 'POST' : 'GET',
+        headers: { ...ADMIN, ...headers },
+      });
+    const processedOf = (academy: string) =>
+      target.logs.filter((line) => line.msg === 'event processed' && line.academy === academy).length;
+    expect(await admin('/north/pause', { origin: 'https://elsewhere.example' }).then((r) => r.status)).toBe(403);
+    expect(await admin('/west/pause').then((r) => r.status)).toBe(404);
+    expect(await fetch(`${target.url}/admin/api/academies/north/pause`, { method: 'POST' }).then((r) => r.status)).toBe(
+      401,
+    );
+
+    // A backlog of north's, then the pause: what is stored waits.
+    for (let start = 0; start < 2000; start += 50)
+      await Promise.all(Array.from({ length: 50 }, () => deliver(target, NORTH[0] as string)));
+    expect(await admin('/north/pause').then((r) => r.json())).toEqual({ academy: 'north', paused: true });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const processedAtPause = processedOf('north');
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(processedOf('north')).toBe(processedAtPause);
+    expect(processedAtPause).toBeLessThan(2000);
+    const refused = await fetch(`${target.url}/webhooks/acadle/${NORTH[0]}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(createEvent('user_registered')),
+    });
+    expect([refused.status, ((await refused.json()) as { error: string }).error]).toEqual([503, 'academy_paused']);
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect((await deliver(target, SOUTH)).status).toBe(200);
+    await waitFor('south processed while north is paused', () => processedOf('south') === 1);
+    expect(await admin('').then((r) => r.json())).toEqual({
+      academies: [
+        { name: 'north', paused: true },
+        { name: 'south', paused: false },
+      ],
+    });
+
+    // The pause is in the store: a restart keeps it.
+    const dataDir = target.dataDir;
+    await target.stop('SIGTERM');
+    target = await server(env, { dataDir });
+    expect((await deliver(target, NORTH[0] as string)).status).toBe(503);
+    const connection = runningEmbeddedDatabase(dataDir);
+    if (!connection) throw new Error('the embedded PostgreSQL is not running');
+    const url = `postgres://${connection.user}:${encodeURIComponent(connection.password)}@127.0.0.1:${connection.port}/${connection.database}`;
+    const cli = (...args: string[]) =>
+      execFileSync(process.execPath, [CLI, 'academies', ...args, '--postgres', url], { encoding: 'utf8' });
+    expect(cli('paused').trim()).toBe('north');
+    expect(processedOf('north')).toBe(0);
+    expect(cli('resume', 'north')).toMatch(/^Resumed north/);
+    // Every process trusts what it read of a pause for a second at most; then the held ones go.
+    await waitFor('north taken again', async () => (await deliver(target, NORTH[0] as string)).status === 200);
+    await waitFor('the held deliveries processed', () => processedOf('north') >= 2000 - processedAtPause + 1, 60_000);
+    expect(JSON.stringify(target.logs)).not.toMatch(/file_token/);
+  });
+
+  it('processes all 30 of B before half the backlog of A sent first, on the embedded default as `pnpm start` runs it', async () => {
+    const A = 'academy_a_token_0123456';
+    const B = 'academy_b_token_0123456';
+    const target = await server({
+      ACADEMIES_FILE: academiesFile([
+        { name: 'a', tokens: [A] },
+        { name: 'b', tokens: [B] },
+      ]),
+      LOG_LEVEL: 'info',
+    });
+    const send = async (token: string, count: number) => {
+      for (let start = 0; start < count; start += 50)
+        await Promise.all(
+          Array.from({ length: Math.min(50, count - start) }, () =>
+            deliver(target, token).then((answer) => expect(answer.status).toBe(200)),
+          ),
+        );
+    };
+    const processedOf = (academy: string) =>
+      target.logs.filter((line) => line.msg === 'event processed' && line.academy === academy).length;
+    await send(A, 3000);
+    const backlog = 3000 - processedOf('a');
+    await send(B, 30);
+    await waitFor('all 30 of B processed', () => processedOf('b') === 30, 120_000);
+    const processedOfBacklog = processedOf('a') - (3000 - backlog);
+    console.log(
+      JSON.stringify({ backlogOfAWhenBSent: backlog, processedOfThatBacklogWhenBFinished: processedOfBacklog }),
+    );
+    expect(backlog).toBeGreaterThan(1000);
+    expect(processedOfBacklog).toBeLessThan(backlog / 2);
+    await waitFor('all processed', () => processedOf('a') === 3000, 120_000);
   });
 });
