@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createEvent } from 'acadle-webhooks/testing';
 import { runningEmbeddedDatabase, waitFor } from 'acadle-webhooks-test-harness';
 import { CLI, e2eResources } from './e2e.js';
-import { post, processedIds } from './server-process.js';
+import { post } from './server-process.js';
 
 jest.setTimeout(180_000);
 
