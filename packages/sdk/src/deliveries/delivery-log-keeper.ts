@@ -117,7 +117,12 @@ export class DeliveryLogKeeper {
    * keeps up, and after every finished attempt while the last batch was full, so that removal keeps
    * pace with any rate of deliveries (as BullMQ removes expired jobs as it finishes others).
    */
-  /** The academies with deliveries logged (the `default` one aside). */
+  /** Records that `academy` has a queue of its own (see `LogStore.noteAcademy`). */
+  noteAcademy(academy: string): Promise<void> {
+    return this.#store.noteAcademy(academy);
+  }
+
+  /** The academies with a queue of their own (the `default` one aside). */
   academies(): Promise<string[]> {
     return this.#store.academies();
   }

@@ -68,7 +68,9 @@ export interface LogStore {
   get(key: string): Promise<StoredEntry | undefined>;
   /** Removes up to `limit` entries whose time has come; returns how many. */
   removeExpired(nowMs: number, limit: number): Promise<number>;
-  /** The academies with entries logged (the `default` one aside): so that a worker finds every academy's queue. */
+  /** Records that `academy` has a queue (before its first delivery is stored), so that workers and tools find it. */
+  noteAcademy(academy: string): Promise<void>;
+  /** The academies recorded (the `default` one aside): so that a worker finds every academy's queue. */
   academies(): Promise<string[]>;
   /** Releases what the store opened (a pool it made). */
   close?(): Promise<void>;

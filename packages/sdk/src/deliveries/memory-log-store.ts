@@ -85,10 +85,14 @@ export class MemoryLogStore implements LogStore {
     return logged && structuredClone(logged);
   }
 
+  readonly #academies = new Set<string>();
+
+  async noteAcademy(academy: string): Promise<void> {
+    if (academy !== DEFAULT_ACADEMY) this.#academies.add(academy);
+  }
+
   async academies(): Promise<string[]> {
-    const names = new Set<string>();
-    for (const entry of this.#entries.values()) if (entry.academy !== null) names.add(entry.academy);
-    return [...names].filter((name) => name !== DEFAULT_ACADEMY).sort();
+    return [...this.#academies].sort();
   }
 
   async removeExpired(nowMs: number, limit: number): Promise<number> {

@@ -73,6 +73,7 @@ export class BullMQQueue implements EventQueue, DeliveryLog, AcademyPausing {
   readonly #storedRetention: Required<RetentionOptions> | undefined;
   readonly #logger: Logger;
   readonly #log: DeliveryLogKeeper;
+  readonly #notedAcademies = new Map<string, Promise<void>>();
 
   constructor(options: BullMQQueueOptions) {
     loadOpenTelemetry();
@@ -160,6 +161,8 @@ export class BullMQQueue implements EventQueue, DeliveryLog, AcademyPausing {
       this.queue,
     );
     this.#log = new DeliveryLogKeeper(store, { logger: this.#logger, retention });
+    // Failures are retried at the academy's first delivery.
+    for (const academy of options.academies ?? []) this.#noted(academy).catch(() => {});
   }
 
   /**
@@ -208,6 +211,7 @@ export class BullMQQueue implements EventQueue, DeliveryLog, AcademyPausing {
     const lane = this.#openLane(academyOf(delivery));
     let paused: boolean;
     try {
+      await this.#noted(lane.academy);
       paused = await lane.isPaused();
     } catch (error) {
       throw new Error('BullMQ could not store the delivery', { cause: error });
@@ -238,6 +242,20 @@ export class BullMQQueue implements EventQueue, DeliveryLog, AcademyPausing {
     }
   }
 
+  /** Records the academy in the log once per process, before its first delivery, so that workers and tools find its queue. */
+  #noted(academy: string): Promise<void> {
+    if (academy === DEFAULT_ACADEMY) return Promise.resolve();
+    let noted = this.#notedAcademies.get(academy);
+    if (noted === undefined) {
+      noted = this.#log.noteAcademy(academy).catch((error: unknown) => {
+        this.#notedAcademies.delete(academy);
+        throw error;
+      });
+      this.#notedAcademies.set(academy, noted);
+    }
+    return noted;
+  }
+
   /** Opens the queues of more academies (as `academies` does at start): statistics and dashboards count them before their first delivery. */
   addAcademies(academies: readonly string[]): void {
     for (const academy of academies) this.#openLane(academy);
@@ -245,7 +263,9 @@ export class BullMQQueue implements EventQueue, DeliveryLog, AcademyPausing {
 
   /** Pauses the academy's BullMQ queue (kept in the store: it outlives a restart) and refuses its new deliveries. */
   async pauseAcademy(academy: string): Promise<void> {
-    await this.#openLane(academy).setPaused(true);
+    const lane = this.#openLane(academy);
+    await this.#noted(lane.academy);
+    await lane.setPaused(true);
   }
 
   async resumeAcademy(academy: string): Promise<void> {

@@ -5,7 +5,12 @@
  * @module acadle-webhooks/bullmq
  */
 export { BullMQQueue, type BullMQQueueOptions } from './bullmq-queue.js';
-export { type BullMQWorker, type BullMQWorkerOptions, createBullMQWorker } from './create-bullmq-worker.js';
+export {
+  type BullMQWorker,
+  type BullMQWorkerOptions,
+  createBullMQWorker,
+  type WorkerAcademy,
+} from './create-bullmq-worker.js';
 export { DEFAULT_QUEUE_NAME } from './default-queue-name.js';
 export type { PostgresConnection } from './postgres-connection.js';
 export { type QueueStatsSource, readQueueStats } from './read-queue-stats.js';

@@ -16,6 +16,8 @@ import { MissingPeerError } from './load-bullmq.js';
 import type { PostgresConnection } from './postgres-connection.js';
 
 const TABLE = 'acadle_webhooks.delivery_log';
+/** The academies with a queue of their own, for workers and tools to find (see LogStore.noteAcademy). */
+const ACADEMIES_TABLE = 'acadle_webhooks.delivery_log_academies';
 
 // One row per event id and queue. The columns a search filters on are indexed with the log's order
 // (received time, then event id, newest first), so that a page is an index range scan however long
@@ -55,6 +57,7 @@ CREATE INDEX IF NOT EXISTS delivery_log_user_idx ON ${TABLE} (queue, user_id, re
 CREATE INDEX IF NOT EXISTS delivery_log_course_idx ON ${TABLE} (queue, course_id, received_at_ms DESC, delivery_key DESC) WHERE course_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS delivery_log_academy_idx ON ${TABLE} (queue, academy, received_at_ms DESC, delivery_key DESC) WHERE academy IS NOT NULL;
 CREATE INDEX IF NOT EXISTS delivery_log_event_idx ON ${TABLE} (queue, event_id);
+CREATE TABLE IF NOT EXISTS ${ACADEMIES_TABLE} (queue text NOT NULL, academy text NOT NULL, PRIMARY KEY (queue, academy));
 CREATE INDEX IF NOT EXISTS delivery_log_expiry_idx ON ${TABLE} (queue, expires_at_ms) WHERE expires_at_ms IS NOT NULL;
 `;
 
@@ -288,18 +291,20 @@ export class PostgresLogStore implements LogStore {
     return rows.length;
   }
 
+  async noteAcademy(academy: string): Promise<void> {
+    if (academy === DEFAULT_ACADEMY) return;
+    await this.#query(`INSERT INTO ${ACADEMIES_TABLE} (queue, academy) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+      this.#queue,
+      academy,
+    ]);
+  }
+
   async academies(): Promise<string[]> {
-    // A skip scan of the academy index: one probe per academy, whatever the size of the log.
     const rows = await this.#query<{ academy: string }>(
-      `WITH RECURSIVE seen AS (
-         (SELECT academy FROM ${TABLE} WHERE queue = $1 AND academy IS NOT NULL ORDER BY academy LIMIT 1)
-         UNION ALL
-         SELECT (SELECT academy FROM ${TABLE} WHERE queue = $1 AND academy > seen.academy ORDER BY academy LIMIT 1)
-         FROM seen WHERE seen.academy IS NOT NULL)
-       SELECT academy FROM seen WHERE academy IS NOT NULL`,
+      `SELECT academy FROM ${ACADEMIES_TABLE} WHERE queue = $1 ORDER BY academy`,
       [this.#queue],
     );
-    return rows.map((row) => row.academy).filter((name) => name !== DEFAULT_ACADEMY);
+    return rows.map((row) => row.academy);
   }
 
   async get(id: string): Promise<StoredEntry | undefined> {

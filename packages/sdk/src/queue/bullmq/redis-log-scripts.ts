@@ -3,7 +3,7 @@
 // id within its academy; `e`: the entry as JSON without its body, `b`: the body); sorted sets of keys
 // by received time index it, one for all, one per event id, type, status, email, user, course and
 // academy, and `<base>:expiry` orders the
-// finished entries by removal time; `<base>:academies` is the set of academies ever logged. Every key shares the queue's prefix (a hash tag on Redis
+// finished entries by removal time; `<base>:academies` is the set of academies with a queue. Every key shares the queue's prefix (a hash tag on Redis
 // Cluster), so that a script touches one slot.
 
 const PRELUDE = `
@@ -55,8 +55,6 @@ end
 local e = cjson.decode(ARGV[3])
 redis.call('HSET', key, 'e', ARGV[3], 'b', ARGV[4])
 for _, indexKey in ipairs(indexKeys(e)) do redis.call('ZADD', indexKey, e.receivedAtMs, id) end
--- Every academy ever logged, for workers to find its queue (a few names: never removed).
-if present(e.academy) then redis.call('SADD', base .. ':academies', e.academy) end
 return 1
 `;
 

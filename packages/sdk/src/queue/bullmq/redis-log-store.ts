@@ -16,6 +16,7 @@ interface LogRedisClient {
   defineCommand(name: string, definition: { numberOfKeys: number; lua: string }): void;
   zcard(key: string): Promise<number>;
   smembers(key: string): Promise<string[]>;
+  sadd(key: string, member: string): Promise<number>;
   zrangebyscore(key: string, min: string | number, max: string | number): Promise<string[]>;
   zrevrangebyscore(
     key: string,
@@ -108,6 +109,10 @@ export class RedisLogStore implements LogStore {
 
   async removeExpired(nowMs: number, limit: number): Promise<number> {
     return this.#run('removeExpired', '', nowMs, limit);
+  }
+
+  async noteAcademy(academy: string): Promise<void> {
+    if (academy !== DEFAULT_ACADEMY) await (await this.#client()).sadd(`${this.#base}:academies`, academy);
   }
 
   async academies(): Promise<string[]> {
