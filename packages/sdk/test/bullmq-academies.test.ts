@@ -3,6 +3,7 @@
 import { createProcessor, type Delivery, ReceiverError, silentLogger } from 'acadle-webhooks';
 import { createEvent } from 'acadle-webhooks/testing';
 import { startPostgres, startRedis, waitFor } from 'acadle-webhooks-test-harness';
+import { Queue } from 'bullmq';
 import express from 'express';
 import request from 'supertest';
 import { createExpressMiddleware } from '../src/adapters/express/index.js';
@@ -192,5 +193,21 @@ describe.each([
     // 12 at 4 a second: at least three windows of a second (the first starts at once).
     expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
     expect(slowWhenFastDone).toBeLessThan(12);
+  });
+});
+
+describe('many academies on a BullMQ queue of your own', () => {
+  it('refuses to pause one academy (the queue holds them all: it would pause every academy)', async () => {
+    const server = await startRedis();
+    const own = new Queue(`own-${Date.now()}`, { connection: { port: server.port, maxRetriesPerRequest: 1 } });
+    const queue = new BullMQQueue({ queue: own, logger: silentLogger });
+    try {
+      await expect(queue.pauseAcademy('north')).rejects.toThrow(/a queue of your own holds every academy/);
+      await expect(queue.resumeAcademy('north')).rejects.toThrow(/a queue of your own holds every academy/);
+      expect(await own.isPaused()).toBe(false);
+    } finally {
+      await queue.close();
+      await server.stop();
+    }
   });
 });

@@ -264,12 +264,18 @@ export class BullMQQueue implements EventQueue, DeliveryLog, AcademyPausing {
   /** Pauses the academy's BullMQ queue (kept in the store: it outlives a restart) and refuses its new deliveries. */
   async pauseAcademy(academy: string): Promise<void> {
     const lane = this.#openLane(academy);
+    // A queue of your own holds every academy: pausing one would pause them all.
+    if (lane.academy !== academy)
+      throw new TypeError('pauseAcademy: a queue of your own holds every academy; give redis or postgres instead');
     await this.#noted(lane.academy);
     await lane.setPaused(true);
   }
 
   async resumeAcademy(academy: string): Promise<void> {
-    await this.#openLane(academy).setPaused(false);
+    const lane = this.#openLane(academy);
+    if (lane.academy !== academy)
+      throw new TypeError('resumeAcademy: a queue of your own holds every academy; give redis or postgres instead');
+    await lane.setPaused(false);
   }
 
   /** The paused academies, of those opened here or with deliveries in the log. */
