@@ -27,6 +27,9 @@ const postgres = new EmbeddedPostgres({
     ...['-c', 'max_wal_size=64MB', '-c', 'min_wal_size=32MB'],
     ...['-c', 'autovacuum_naptime=1s', '-c', 'autovacuum_vacuum_scale_factor=0.05'],
     ...['-c', 'autovacuum_vacuum_cost_delay=0'],
+    // Each academy's queue and worker hold connections of their own (a BullMQ queue per academy): room
+    // for tens of academies beside the default 100.
+    ...['-c', 'max_connections=300'],
   ],
   onLog: () => {},
   onError: () => {},
