@@ -41,9 +41,11 @@ describe('ACADEMIES_FILE', () => {
     expect((await deliver(target, SOUTH)).status).toBe(401);
     expect((await deliver(target, SOUTH, basic('south', 'south-password'))).status).toBe(200);
     expect((await deliver(target, EAST)).status).toBe(401);
-    expect(
-      target.logs.filter((line) => line.msg === 'webhook answered' && line.status === 200).map((line) => line.academy),
-    ).toEqual(['north', 'south']);
+    // The log lines come through the server's stdout, maybe after the answers: waited for.
+    const answered = () =>
+      target.logs.filter((line) => line.msg === 'webhook answered' && line.status === 200).map((line) => line.academy);
+    await waitFor('both answers logged', () => answered().length === 2);
+    expect(answered()).toEqual(['north', 'south']);
 
     // North's first token retired, east added; deliveries keep coming while the server reloads.
     writeFileSync(
