@@ -56,11 +56,18 @@ async function failover(minReplicas: number) {
   await waitFor('the sentinels promote the replica', () => sentinels.primaryPort() === replica.port, 60_000);
   const promotedSeconds = (Date.now() - killedAt) / 1000;
   await primary.start();
+  // Usually 16-19 s after the kill (the sentinels reconfigure the old primary once they see it back);
+  // one CI run waited past 60 s. On a timeout, what the old primary and a sentinel say tells why.
   await waitFor(
     'the restarted primary, a replica in sync',
     () => /master_link_status:up/.test(redisCli(primary.port, 'INFO', 'replication')),
-    60_000,
-  );
+    120_000,
+  ).catch((error: Error) => {
+    const sentinel = redisCli(sentinels.ports[0] as number, 'SENTINEL', 'replicas', sentinels.name);
+    throw new Error(
+      `${error.message}; the old primary: ${redisCli(primary.port, 'INFO', 'replication')}; a sentinel's replicas: ${sentinel}`,
+    );
+  });
   const rejoinedSeconds = (Date.now() - killedAt) / 1000;
   const first = await sender.done;
   const unacknowledged = first.filter((answer) => answer.status !== 200).map((answer) => answer.body);
