@@ -64,20 +64,10 @@ if (config.role !== 'worker') {
   }
   // ACADEMIES_FILE is read again on SIGHUP: new deliveries meet the new academies, those under way
   // finish with the old; a file that does not pass is refused and the old configuration stays.
-  const file = config.academiesFile;
-  if (file) {
-    process.on('SIGHUP', () => {
-      try {
-        const next = readAcademiesFile(file);
-        webhook = handlerFor(next);
-        backend.addAcademies(next);
-        configured = next;
-        logger.info({ academies: next.map((academy) => academy.name) }, 'academies reloaded');
-      } catch (error) {
-        logger.error({ file }, `ACADEMIES_FILE refused, the previous academies stay: ${(error as Error).message}`);
-      }
-    });
-  }
+  reloadAcademiesOnHangup((next) => {
+    webhook = handlerFor(next);
+    configured = next;
+  });
   // Slow or stalled clients must not hold connections: Acadle sends small bodies quickly. Node
   // enforces the first two only when it checks connections, every 30 s by default: check every second.
   server = createServer(
@@ -104,18 +94,23 @@ if (config.role !== 'worker') {
 } else {
   logger.info({ queueBackend: config.queueBackend, role: config.role }, 'worker started');
   // A worker has no endpoint to reload, but takes the academies added (each from its own queue).
+  reloadAcademiesOnHangup(() => {});
+}
+
+/** On SIGHUP, reads ACADEMIES_FILE again: the backend takes the academies added, then `apply` the rest. */
+function reloadAcademiesOnHangup(apply: (academies: AcademyTokens[]) => void): void {
   const file = config.academiesFile;
-  if (file) {
-    process.on('SIGHUP', () => {
-      try {
-        const next = readAcademiesFile(file);
-        backend.addAcademies(next);
-        logger.info({ academies: next.map((academy) => academy.name) }, 'academies reloaded');
-      } catch (error) {
-        logger.error({ file }, `ACADEMIES_FILE refused, the previous academies stay: ${(error as Error).message}`);
-      }
-    });
-  }
+  if (!file) return;
+  process.on('SIGHUP', () => {
+    try {
+      const next = readAcademiesFile(file);
+      apply(next);
+      backend.addAcademies(next);
+      logger.info({ academies: next.map((academy) => academy.name) }, 'academies reloaded');
+    } catch (error) {
+      logger.error({ file }, `ACADEMIES_FILE refused, the previous academies stay: ${(error as Error).message}`);
+    }
+  });
 }
 
 let stopping = false;
